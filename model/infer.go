@@ -1,0 +1,60 @@
+package model
+
+// Forward runs the integer network on x and returns the last layer's
+// outputs (after the shift, without ReLU), exactly as the Z80 computes them.
+func (m *Model) Forward(x []int16) []int16 {
+	last := len(m.Layers) - 1
+	for li := range m.Layers {
+		x = m.Layers[li].forward(x, li != last)
+	}
+	return x
+}
+
+func (l *Layer) forward(x []int16, relu bool) []int16 {
+	y := make([]int16, l.Out)
+	for o := 0; o < l.Out; o++ {
+		acc := l.B[o]
+		row := l.W[o*l.In : (o+1)*l.In]
+		for i, w := range row {
+			if w != 0 && x[i] != 0 {
+				acc += int16(w) * x[i] // wraps in 16 bits, like the Z80
+			}
+		}
+		acc >>= l.Shift // arithmetic: rounds toward minus infinity
+		if relu && acc < 0 {
+			acc = 0
+		}
+		y[o] = acc
+	}
+	return y
+}
+
+// Argmax returns the index of the first maximum.
+func Argmax(v []int16) int {
+	best := 0
+	for i := 1; i < len(v); i++ {
+		if v[i] > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Next returns the class the model predicts after reply for query.
+func (m *Model) Next(query, reply string) int {
+	return Argmax(m.Forward(m.Input(query, reply)))
+}
+
+// Generate returns the model's reply to query: characters until EOS or
+// MaxReply characters.
+func (m *Model) Generate(query string) string {
+	var reply []byte
+	for len(reply) < m.MaxReply {
+		k := m.Next(query, string(reply))
+		if k >= len(m.Charset) {
+			break
+		}
+		reply = append(reply, m.Charset[k])
+	}
+	return string(reply)
+}
