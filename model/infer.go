@@ -11,14 +11,21 @@ func (m *Model) Forward(x []int16) []int16 {
 }
 
 func (l *Layer) forward(x []int16, relu bool) []int16 {
+	// Only non-zero inputs contribute; after the encoders and ReLU most are
+	// zero, so gather them once. Sums wrap modulo 2^16, so the order of the
+	// additions does not change the result.
+	nz := make([]int32, 0, len(x))
+	for i, v := range x {
+		if v != 0 {
+			nz = append(nz, int32(i))
+		}
+	}
 	y := make([]int16, l.Out)
 	for o := 0; o < l.Out; o++ {
 		acc := l.B[o]
 		row := l.W[o*l.In : (o+1)*l.In]
-		for i, w := range row {
-			if w != 0 && x[i] != 0 {
-				acc += int16(w) * x[i] // wraps in 16 bits, like the Z80
-			}
+		for _, i := range nz {
+			acc += int16(row[i]) * x[i] // wraps in 16 bits, like the Z80
 		}
 		acc >>= l.Shift // arithmetic: rounds toward minus infinity
 		if relu && acc < 0 {
