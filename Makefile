@@ -6,7 +6,7 @@ GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] && echo || (command -v sudo >/dev/null && echo sudo -n))
 
-.PHONY: bench-train bench-web all test bench eval assets serve web run deps deps-x11 deps-browser fuzz vet clean
+.PHONY: bench-train bench-web all test bench eval assets assets-guess assets-chat serve web run deps deps-x11 deps-browser fuzz vet clean
 
 all: test
 
@@ -87,12 +87,32 @@ bench-train:
 bench-web: deps-browser
 	$(GO) test -count=1 -run=^$$ -bench=BrowserClock -benchtime=1x -timeout 15m ./tools/serve
 
+# Held-out questions (never trained on) through GUESS.COM and CHAT.COM in
+# the emulator, chat mode; every reply is also checked against the model.
 eval:
-	@true
+	$(GO) run ./tools/eval -com assets/GUESS.COM -data assets/guess/heldout.txt -model assets/guess/guess.model
+	$(GO) run ./tools/eval -com assets/CHAT.COM -data assets/chat/heldout.txt -model assets/chat/chat.model
 
 # ---- assets: data -> model -> .COM, with fixed seeds ----------------------
-assets:
-	@true
+# knowledge.txt --gendata--> train.txt --balance--> out/ --train--> .model
+# --pack--> .COM. Seeds are fixed: the same sources give the same bytes.
+# train.txt, the models and the .COM files are committed; out/ is not.
+TRAIN_ARGS ?= -seed 1
+assets: assets-guess assets-chat
+
+assets-guess:
+	@mkdir -p out
+	$(GO) run ./tools/gendata -seed 1 -knowledge assets/guess/knowledge.txt -heldout assets/guess/heldout.txt -o assets/guess/train.txt
+	$(GO) run ./tools/balance -per-class max -seed 1 -check -o out/guess-balanced.txt assets/guess/train.txt
+	$(GO) run ./tools/train $(TRAIN_ARGS) -data out/guess-balanced.txt -o assets/guess/guess.model -plot out/guess-curves.png
+	$(GO) run ./tools/pack -model assets/guess/guess.model -program guess -secret ELEPHANT -o assets/GUESS.COM
+
+assets-chat:
+	@mkdir -p out
+	$(GO) run ./tools/gendata -seed 1 -knowledge assets/chat/knowledge.txt -heldout assets/chat/heldout.txt -o assets/chat/train.txt
+	$(GO) run ./tools/balance -min 1000 -seed 1 -check -o out/chat-balanced.txt assets/chat/train.txt
+	$(GO) run ./tools/train $(TRAIN_ARGS) -data out/chat-balanced.txt -o assets/chat/chat.model -plot out/chat-curves.png
+	$(GO) run ./tools/pack -model assets/chat/chat.model -program chat -o assets/CHAT.COM
 
 # ---- browser and desktop ---------------------------------------------------
 # dist/: index.html, wasm_exec.js (from the Go installation) and the .wasm;
