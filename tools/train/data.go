@@ -1,0 +1,115 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	"z80ulm/model"
+)
+
+// line is one distinct training pair and how many times the data has it.
+type line struct {
+	model.Pair
+	count int // weight: identical lines are trained once, counted count times
+}
+
+// example is one character step: the inputs of (query, response[:k]) and
+// the class that must follow (response[k], or EOS at k = len(response)).
+// The first layer is sparse (a few dozen non-zero buckets of 256), so only
+// the non-zero inputs are kept.
+type example struct {
+	idx    []uint8   // non-zero input buckets
+	val    []float32 // their values: count * InputScale
+	target int32
+	line   int32 // index into dataset.lines
+	k      int32 // position in the response
+}
+
+// dataset is everything training and measuring need from the text.
+type dataset struct {
+	lines    []line
+	examples []example
+	charset  string
+	total    int    // lines, duplicates included
+	hash     string // sha256 of the canonical lines, for the model's metadata
+	conflict int    // lines whose input also appears with another response
+}
+
+// buildDataset turns parsed pairs into character examples for a model whose
+// encoders and charset are those of m (the input encoding is model.Input's,
+// so training sees exactly what the integer network and the Z80 see).
+func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
+	if len(pairs) == 0 {
+		return nil, fmt.Errorf("no training lines")
+	}
+	ds := &dataset{charset: m.Charset, total: len(pairs)}
+	index := map[[2]string]int{}
+	h := sha256.New()
+	for _, p := range pairs {
+		fmt.Fprintf(h, "%s|%s\n", p.Input, p.Response)
+		key := [2]string{p.Input, p.Response}
+		if i, ok := index[key]; ok {
+			ds.lines[i].count++
+			continue
+		}
+		index[key] = len(ds.lines)
+		ds.lines = append(ds.lines, line{Pair: p, count: 1})
+	}
+	ds.hash = hex.EncodeToString(h.Sum(nil))
+
+	answers := map[string]map[string]bool{}
+	for _, l := range ds.lines {
+		if answers[l.Input] == nil {
+			answers[l.Input] = map[string]bool{}
+		}
+		answers[l.Input][l.Response] = true
+	}
+	classOf := map[byte]int32{}
+	for i := 0; i < len(m.Charset); i++ {
+		classOf[m.Charset[i]] = int32(i)
+	}
+	for li, l := range ds.lines {
+		if len(answers[l.Input]) > 1 {
+			ds.conflict += l.count
+		}
+		if len(l.Response) > m.MaxReply {
+			return nil, fmt.Errorf("%s:%d: response is %d characters, the model stops at %d", l.File, l.Line, len(l.Response), m.MaxReply)
+		}
+		for k := 0; k <= len(l.Response); k++ {
+			target := int32(m.EOS())
+			if k < len(l.Response) {
+				c, ok := classOf[l.Response[k]]
+				if !ok {
+					return nil, fmt.Errorf("%s:%d: response character %q is not in the model's charset %q", l.File, l.Line, l.Response[k], m.Charset)
+				}
+				target = c
+			}
+			x := m.Input(l.Input, l.Response[:k])
+			e := example{target: target, line: int32(li), k: int32(k)}
+			for i, v := range x {
+				if v != 0 {
+					e.idx = append(e.idx, uint8(i))
+					e.val = append(e.val, float32(v))
+				}
+			}
+			ds.examples = append(ds.examples, e)
+		}
+	}
+	return ds, nil
+}
+
+// responses lists the distinct responses, for the charset.
+func responses(pairs []model.Pair) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pairs {
+		if !seen[p.Response] {
+			seen[p.Response] = true
+			out = append(out, p.Response)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"z80ulm/model"
+)
+
+// A synthetic 20-questions game (the secret is a bicycle) with four balanced
+// reply classes, generated here so that tests and the 20,000-line benchmark
+// need no data files: many phrasings of the same facts, as the real data has.
+
+var synthFacts = map[string][]string{
+	"YES": {
+		"is it %s|made of metal|man made|useful|something you ride|used outdoors|smaller than a car|bigger than a cat|a vehicle|faster than walking|something with two wheels|powered by people|good for exercise|found in a city|sold in shops",
+		"does it have %s|wheels|pedals|a seat|a chain|handlebars|brakes|spokes|tyres|a frame",
+		"can it %s|move|roll|carry a person|go fast|go downhill|lean over|be ridden|be locked up",
+		"can you %s it|ride|push|park|lock|repair|steer|pedal|race",
+	},
+	"NO": {
+		"is it %s|alive|an animal|edible|soft|electronic|bigger than a house|a plant|a food|made of paper|a tool for cooking|invisible|liquid|a person|something you wear|found in the ocean",
+		"does it have %s|legs|fur|a screen|eyes|a motor|feathers|a battery|leaves|a roof",
+		"can it %s|fly|swim|talk|eat|think|grow|sing|cook",
+		"can you %s it|eat|wear|drink|plant|feed|boil|fold in your pocket|hear",
+	},
+	"MAYBE": {
+		"is it %s|expensive|red|heavy|old|popular|fun|noisy|dangerous|shiny|new|cheap|blue|common|pretty|rare",
+		"does it have %s|a bell|a basket|lights|gears|a kickstand|a horn|mudguards|a pump|stickers",
+		"can it %s|carry cargo|be folded|break|rust|get wet|go off road|tip over|be stolen",
+		"can you %s it|buy|rent|paint|lift|borrow|sell|share|decorate",
+	},
+}
+
+var synthGuesses = []string{"is it a bicycle", "bicycle", "a bicycle", "is it a bike", "bike", "a bike",
+	"are you a bicycle", "it is a bicycle", "my guess is a bicycle", "i think it is a bike",
+	"is it a cycle", "a push bike", "pushbike", "the answer is bicycle", "you are a bike"}
+
+var synthPrefixes = []string{"", "", "", "so ", "ok ", "hmm ", "well ", "tell me ", "i wonder ", "quick question ", "and ", "but ", "now ",
+	"right ", "next ", "um ", "say ", "alright ", "question: ", "let me ask ", "ok so ", "then ", "also ", "one more: "}
+var synthSuffixes = []string{"", "", "", "?", " ?", "??", " then", " at all", " really", " usually", " please", "!",
+	" i guess", " or not", " mostly", " in general", " right", " do you think", " maybe", " honestly", "...", " ok"}
+
+// synthOpeners vary how a "is it" question starts.
+var synthOpeners = map[string][]string{
+	"is it ":   {"is it ", "is it ", "would you say it is ", "is the thing ", "are you ", "is this thing ", "would it be "},
+	"does it ": {"does it ", "does it ", "has it got ", "would it have ", "does the thing "},
+	"can it ":  {"can it ", "can it ", "is it able to ", "could it ", "does it ever "},
+	"can you ": {"can you ", "can you ", "could you ", "can i ", "would you "},
+}
+
+// typo changes one letter of q now and then: dropped, doubled or swapped.
+func typo(rng *rand.Rand, q string) string {
+	if len(q) < 4 || rng.IntN(5) != 0 {
+		return q
+	}
+	i := 1 + rng.IntN(len(q)-2)
+	switch rng.IntN(3) {
+	case 0:
+		return q[:i] + q[i+1:]
+	case 1:
+		return q[:i] + q[i:i+1] + q[i:]
+	}
+	return q[:i-1] + q[i:i+1] + q[i-1:i] + q[i+1:]
+}
+
+// synthLines returns n lines of the synthetic game, a quarter of each class.
+func synthLines(n int, seed uint64) []string {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	pick := func(s []string) string { return s[rng.IntN(len(s))] }
+	classes := []string{"YES", "NO", "MAYBE", "WIN"}
+	lines := make([]string, 0, n)
+	for len(lines) < n {
+		class := classes[len(lines)%4]
+		var q string
+		if class == "WIN" {
+			q = pick(synthGuesses)
+		} else {
+			f := strings.Split(pick(synthFacts[class]), "|")
+			q = fmt.Sprintf(f[0], f[1+rng.IntN(len(f)-1)])
+			for o, alts := range synthOpeners {
+				if strings.HasPrefix(q, o) {
+					q = pick(alts) + q[len(o):]
+					break
+				}
+			}
+		}
+		q = typo(rng, pick(synthPrefixes)+q+pick(synthSuffixes))
+		if rng.IntN(2) == 0 {
+			q = strings.ToUpper(q[:1]) + q[1:]
+		}
+		if len(q) > model.MaxInputLen {
+			continue // the CP/M line buffer would cut it
+		}
+		lines = append(lines, q+"|"+class)
+	}
+	return lines
+}
+
+var synthOut = flag.String("synth-out", "", "TestWriteSynth: write the synthetic data set to this file")
+var synthN = flag.Int("synth-lines", 20000, "TestWriteSynth: lines to write")
+
+// TestWriteSynth writes the benchmark data set when asked to:
+// go test ./tools/train -run TestWriteSynth -synth-out synth.txt
+func TestWriteSynth(t *testing.T) {
+	if *synthOut == "" {
+		t.Skip("no -synth-out")
+	}
+	data := strings.Join(synthLines(*synthN, 1), "\n") + "\n"
+	if err := os.WriteFile(*synthOut, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
