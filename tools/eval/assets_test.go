@@ -1,0 +1,198 @@
+package main
+
+// Tests of the shipped programs (assets/GUESS.COM, assets/CHAT.COM) and
+// their data: the seed transcripts, reproducible packing, the TPA, the
+// held-out sets' separation from training and their accuracy targets.
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"z80ulm/emu"
+	"z80ulm/model"
+	"z80ulm/tools/pack/gen"
+)
+
+const assets = "../../assets"
+
+// program is one shipped program and how `make assets` builds it; the
+// options must be the Makefile's pack flags.
+type program struct {
+	name, com, model, knowledge, train, heldout string
+	opt                                         gen.Options
+	target                                      float64 // held-out accuracy, percent
+}
+
+var programs = []program{
+	{"GUESS", "GUESS.COM", "guess/guess.model", "guess/knowledge.txt", "guess/train.txt", "guess/heldout.txt",
+		gen.Options{Variant: "auto", Program: gen.Guess{Secret: "ELEPHANT", Questions: 20}}, 95},
+	{"CHAT", "CHAT.COM", "chat/chat.model", "chat/knowledge.txt", "chat/train.txt", "chat/heldout.txt",
+		gen.Options{Variant: "auto", Program: gen.Chat{}}, 90},
+}
+
+func read(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(assets, rel))
+	if err != nil {
+		t.Fatalf("%v (make assets builds it)", err)
+	}
+	return b
+}
+
+// chat types the lines into com in chat mode and returns the replies.
+func chat(t *testing.T, com []byte, lines ...string) ([]string, string) {
+	t.Helper()
+	res, err := emu.RunCOM(com, emu.RunOptions{Input: strings.Join(lines, "\r") + "\r", MaxTStates: uint64(len(lines)+1) * 2e9})
+	if err != nil || res.Fault != nil || res.Reason != emu.ReasonExhausted {
+		t.Fatalf("run: %v, fault %v, reason %q; output %q", err, res.Fault, res.Reason, res.Output)
+	}
+	return gen.Replies(res.Output), string(res.Output)
+}
+
+// The transcripts of SPEC.md section 1, exactly, from the .COM files.
+func TestSeedTranscripts(t *testing.T) {
+	guess := read(t, "GUESS.COM")
+	got, out := chat(t, guess, "is it alive", "is it big", "does it have a trunk", "is it grey", "elephant")
+	want := []string{"YES", "YES", "YES", "MAYBE", "WIN"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("GUESS: replies %q, want %q\n%s", got, want, out)
+	}
+	if !strings.Contains(out, "YOU GOT IT IN 5 QUESTIONS!") {
+		t.Errorf("GUESS: no win message after 5 questions:\n%s", out)
+	}
+
+	chatCOM := read(t, "CHAT.COM")
+	got, out = chat(t, chatCOM, "hello", "are you a robot", "do you dream")
+	want = []string{"HI", "YES", "MAYBE"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("CHAT: replies %q, want %q\n%s", got, want, out)
+	}
+
+	// Command-tail mode prints only the answer (the CCP upper-cases tails).
+	for _, c := range []struct {
+		com       []byte
+		tail, ans string
+	}{{guess, "IS IT ALIVE", "YES"}, {guess, "IS IT GREY", "MAYBE"}, {guess, "ELEPHANT", "WIN"}, {chatCOM, "HELLO", "HI"}} {
+		res, err := emu.RunCOM(c.com, emu.RunOptions{Tail: c.tail, MaxTStates: 4e9})
+		if err != nil || res.Fault != nil || res.Reason != emu.ReasonExit {
+			t.Fatalf("tail %q: %v, fault %v, reason %q", c.tail, err, res.Fault, res.Reason)
+		}
+		if s := strings.TrimSpace(string(res.Output)); s != c.ans {
+			t.Errorf("tail %q: output %q, want only %q", c.tail, res.Output, c.ans)
+		}
+	}
+}
+
+// Packing the committed model gives the committed .COM byte for byte, and
+// the program fits a 64 KB CP/M 2.2 TPA with its buffers and stack.
+func TestPackReproducesCOM(t *testing.T) {
+	for _, p := range programs {
+		m, err := model.ReadFile(filepath.Join(assets, p.model))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := gen.Build(m, p.opt)
+		if err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		if com := read(t, p.com); !bytes.Equal(r.COM, com) {
+			t.Errorf("%s: packing %s gives %d bytes that differ from the committed %s (%d bytes)", p.name, p.model, len(r.COM), p.com, len(com))
+		}
+		if r.End > gen.DefaultTPATop || 0x100+len(r.COM) > gen.DefaultTPATop {
+			t.Errorf("%s: uses 0100h..%04Xh, the TPA ends below %04Xh", p.name, r.End-1, gen.DefaultTPATop)
+		}
+		t.Logf("%s: %d bytes, %s engine, memory 0100h..%04Xh (%d bytes to spare)", p.name, len(r.COM), r.Variant, r.End-1, gen.DefaultTPATop-r.End)
+	}
+}
+
+// heldoutKey mirrors gendata's HeldoutKey: one question whatever its
+// spacing, case and end punctuation.
+func heldoutKey(s string) string {
+	s = strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	for _, p := range []string{"?", "!", ",", "."} {
+		s = strings.ReplaceAll(s, " "+p, p)
+	}
+	return strings.TrimRight(s, "?!. ")
+}
+
+// No held-out question is in the training data, in any spelling gendata
+// would treat as the same question; and the committed training lines are
+// what gendata makes from the knowledge file.
+func TestHeldoutNotInTraining(t *testing.T) {
+	for _, p := range programs {
+		train, errs := model.ParsePairs(bytes.NewReader(read(t, p.train)), p.train)
+		if len(errs) > 0 {
+			t.Fatal(errs[0])
+		}
+		held, errs := model.ParsePairs(bytes.NewReader(read(t, p.heldout)), p.heldout)
+		if len(errs) > 0 {
+			t.Fatal(errs[0])
+		}
+		if len(held) < 100 {
+			t.Errorf("%s: only %d held-out questions", p.name, len(held))
+		}
+		trained := map[string]model.Pair{}
+		for _, tp := range train {
+			trained[heldoutKey(tp.Input)] = tp
+		}
+		for _, h := range held {
+			if tp, ok := trained[heldoutKey(h.Input)]; ok {
+				t.Errorf("%s:%d: held-out %q is trained as %q at %s:%d", h.File, h.Line, h.Input, tp.Input, tp.File, tp.Line)
+			}
+		}
+	}
+}
+
+func TestTrainingDataReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs tools/gendata")
+	}
+	for _, p := range programs {
+		out := filepath.Join(t.TempDir(), "train.txt")
+		// Paths as the Makefile gives them (gendata writes them into its header).
+		cmd := exec.Command("go", "run", "./tools/gendata", "-q", "-seed", "1",
+			"-knowledge", "assets/"+p.knowledge, "-heldout", "assets/"+p.heldout, "-o", out)
+		cmd.Dir = "../.."
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: gendata: %v\n%s", p.name, err, msg)
+		}
+		got, _ := os.ReadFile(out)
+		if !bytes.Equal(got, read(t, p.train)) {
+			t.Errorf("%s: gendata makes other lines than the committed %s (run make assets)", p.name, p.train)
+		}
+	}
+}
+
+// The held-out sets through the .COM files in the emulator: the accuracy
+// targets of the issue, and every reply equal to model.Generate's.
+func TestHeldoutAccuracy(t *testing.T) {
+	for _, p := range programs {
+		held, errs := model.ParsePairs(bytes.NewReader(read(t, p.heldout)), p.heldout)
+		if len(errs) > 0 {
+			t.Fatal(errs[0])
+		}
+		r, err := Evaluate(read(t, p.com), held, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		m, err := model.ReadFile(filepath.Join(assets, p.model))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range r.Outcomes {
+			if want := m.Generate(o.Input); o.Got != want {
+				t.Errorf("%s: %q: the program says %q, model.Generate %q", p.name, o.Input, o.Got, want)
+			}
+		}
+		var b strings.Builder
+		r.Print(&b, p.name)
+		t.Log(b.String())
+		if r.Accuracy() < p.target {
+			t.Errorf("%s: %.1f%% of the held-out questions right, target %.0f%%", p.name, r.Accuracy(), p.target)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+// Command eval runs a held-out question set through a CP/M program in the
+// emulator (chat mode, one question per input line) and prints how many
+// replies are exactly the expected ones.
+//
+//	go run ./tools/eval -com assets/GUESS.COM -data assets/guess/heldout.txt
+//	go run ./tools/eval -com assets/CHAT.COM -data assets/chat/heldout.txt -model assets/chat/chat.model -min 90
+//
+// With -model it also checks every reply against model.Generate (the
+// program must be the model's exact twin). With -min it fails when the
+// accuracy is below that many percent.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/schollz/progressbar/v3"
+
+	"z80ulm/model"
+)
+
+func main() {
+	com := flag.String("com", "", "the CP/M program (.COM)")
+	data := flag.String("data", "", "held-out questions: input|expected lines")
+	modelPath := flag.String("model", "", "the program's model: check every reply against model.Generate")
+	minAcc := flag.Float64("min", 0, "fail when fewer than this many percent are right")
+	quiet := flag.Bool("q", false, "no progress bar")
+	flag.Parse()
+	if *com == "" || *data == "" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: eval -com PROGRAM.COM -data HELDOUT.txt [-model M] [-min PERCENT]")
+		os.Exit(2)
+	}
+	if err := run(*com, *data, *modelPath, *minAcc, *quiet); err != nil {
+		fmt.Fprintln(os.Stderr, "eval:", err)
+		os.Exit(1)
+	}
+}
+
+func run(comPath, data, modelPath string, minAcc float64, quiet bool) error {
+	com, err := os.ReadFile(comPath)
+	if err != nil {
+		return err
+	}
+	pairs, problems := model.ReadPairFiles(data)
+	if len(problems) > 0 {
+		return problems[0]
+	}
+	if len(pairs) == 0 {
+		return fmt.Errorf("%s: no questions", data)
+	}
+	var progress func(int)
+	if !quiet {
+		bar := progressbar.NewOptions(len(pairs), progressbar.OptionSetDescription(filepath.Base(comPath)),
+			progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+		progress = func(done int) { bar.Set(done) }
+	}
+	r, err := Evaluate(com, pairs, progress)
+	if err != nil {
+		return fmt.Errorf("%s: %v", comPath, err)
+	}
+	r.Print(os.Stdout, fmt.Sprintf("%s on %s", filepath.Base(comPath), data))
+	if modelPath != "" {
+		m, err := model.ReadFile(modelPath)
+		if err != nil {
+			return err
+		}
+		for _, o := range r.Outcomes {
+			if want := m.Generate(o.Input); want != o.Got {
+				return fmt.Errorf("%s:%d: %q: the program answered %q but %s gives %q", o.File, o.Line, o.Input, o.Got, modelPath, want)
+			}
+		}
+		fmt.Printf("  every reply equals model.Generate of %s\n", modelPath)
+	}
+	if r.Accuracy() < minAcc {
+		return fmt.Errorf("%s: %.1f%% right, below -min %.1f%%", comPath, r.Accuracy(), minAcc)
+	}
+	return nil
+}

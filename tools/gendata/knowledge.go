@@ -1,0 +1,418 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Knowledge is a parsed knowledge file. The format is documented at the top
+// of assets/guess/knowledge.txt; in short, one statement per line:
+//
+//	secret: ELEPHANT                        the thing to guess (metadata)
+//	template KIND: pattern | pattern ...    how a KIND of fact is asked
+//	invert KIND: pattern | pattern ...      asked the other way round (YES<->NO)
+//	KIND ANSWER: item | item ...            facts: every item under every pattern
+//	gibberish ANSWER: N                     N random letter strings -> ANSWER
+//	phrasings [ANSWER]: N | all             phrasings per item (by answer)
+//	typos [ANSWER]: N                       slipped copies per line (by answer)
+//	wrap before: word | word ...            small words put before a question
+//	wrap after: word | word ...             ... or after it ("so is it big then")
+//	wraps [ANSWER]: N                       wrapped copies per line (by answer)
+//	slips: items | anywhere                 where slips fall (default anywhere)
+//
+// Lines that start with a space or a tab continue the previous statement's
+// list. Patterns hold {} (the item), {a} (the item after "a"/"an") or {s}
+// (the item with its first word in the third person: "eat grass" -> "eats
+// grass"). Patterns and items may hold alternatives in brackets:
+// "[big/large/huge] ears" is three items; "[very/] big" is two.
+type Knowledge struct {
+	Secret    string
+	Templates map[string]*Template
+	Facts     []Fact
+	Gibberish []Gibberish
+	// Phrasings and Typos hold the per-answer settings; key "" is the
+	// default for answers not named. Phrasings 0 means every phrasing.
+	Phrasings map[string]int
+	Typos     map[string]int
+	Wraps     map[string]int
+	// WrapBefore and WrapAfter are the filler words of "wrap" lines.
+	WrapBefore, WrapAfter []string
+	// SlipItems puts 3 of 4 slips on the fact's item ("is it alvie")
+	// rather than anywhere, where most would hit the pattern's words.
+	SlipItems bool
+}
+
+// Template is every way a kind of fact is asked.
+type Template struct {
+	Kind     string
+	Patterns []Source // asked straight: the fact's answer
+	Inverted []Source // asked the other way round: YES and NO swap
+}
+
+// Source is a text with the line it came from.
+type Source struct {
+	Text string
+	File string
+	Line int
+}
+
+func (s Source) pos() string { return fmt.Sprintf("%s:%d", s.File, s.Line) }
+
+// Fact is one KIND ANSWER: items line.
+type Fact struct {
+	Kind   string
+	Answer string
+	Items  []string
+	Source
+}
+
+// Gibberish asks for N random letter strings answered with Answer.
+type Gibberish struct {
+	Answer string
+	N      int
+	Source
+}
+
+// reserved words cannot name a kind of fact.
+var reserved = map[string]bool{"secret": true, "template": true, "invert": true, "gibberish": true,
+	"phrasings": true, "typos": true, "wrap": true, "wraps": true, "slips": true}
+
+// maxExpansions bounds what one bracketed pattern or item may expand to, so
+// a typo in the file cannot ask for millions of lines.
+const maxExpansions = 4096
+
+// statement is one logical line: its head, the parts of its body and where
+// it started.
+type statement struct {
+	head string
+	body []string
+	Source
+}
+
+// ParseKnowledge reads a knowledge file. All problems are returned, each an
+// error starting with "name:line: ".
+func ParseKnowledge(r io.Reader, name string) (*Knowledge, []error) {
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...)))
+	}
+
+	// Pass 1: logical statements (continuation lines joined).
+	var stmts []*statement
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := strings.TrimRight(sc.Text(), "\r")
+		t := strings.TrimSpace(raw)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		if bad := firstNonPrintable(t); bad >= 0 {
+			fail(n, "byte %#02x at column %d: only printable ASCII", t[bad], strings.Index(raw, t)+bad+1)
+			continue
+		}
+		if raw[0] == ' ' || raw[0] == '\t' {
+			if len(stmts) == 0 {
+				fail(n, "continuation line (it starts with a space) before any statement")
+				continue
+			}
+			last := stmts[len(stmts)-1]
+			last.body = append(last.body, splitList(t)...)
+			continue
+		}
+		k := strings.IndexByte(t, ':')
+		if k < 0 {
+			fail(n, "no ':' (want \"KIND ANSWER: item | item\", \"template KIND: pattern | pattern\", \"secret: NAME\" or \"gibberish ANSWER: N\")")
+			continue
+		}
+		stmts = append(stmts, &statement{
+			head:   strings.Join(strings.Fields(t[:k]), " "),
+			body:   splitList(t[k+1:]),
+			Source: Source{File: name, Line: n},
+		})
+	}
+	if err := sc.Err(); err != nil {
+		fail(n+1, "%v", err)
+	}
+
+	// Pass 2: meaning. Templates may be defined anywhere in the file.
+	kn := &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
+	template := func(kind string) *Template {
+		t := kn.Templates[kind]
+		if t == nil {
+			t = &Template{Kind: kind}
+			kn.Templates[kind] = t
+		}
+		return t
+	}
+	var facts []*statement
+	for _, s := range stmts {
+		words := strings.Fields(s.head)
+		if len(words) == 0 {
+			fail(s.Line, "nothing before ':'")
+			continue
+		}
+		if len(s.body) == 0 {
+			fail(s.Line, "nothing after ':'")
+			continue
+		}
+		switch words[0] {
+		case "secret":
+			if len(words) != 1 || len(s.body) != 1 {
+				fail(s.Line, "want \"secret: NAME\"")
+				continue
+			}
+			if kn.Secret != "" {
+				fail(s.Line, "a second secret (the first is %q)", kn.Secret)
+				continue
+			}
+			kn.Secret = s.body[0]
+		case "template", "invert":
+			if len(words) != 2 {
+				fail(s.Line, "want \"%s KIND: pattern | pattern\"", words[0])
+				continue
+			}
+			kind := words[1]
+			if reserved[kind] {
+				fail(s.Line, "%q is a reserved word, not a kind", kind)
+				continue
+			}
+			t := template(kind)
+			for _, p := range s.body {
+				if err := checkPattern(p); err != nil {
+					fail(s.Line, "pattern %q: %v", p, err)
+					continue
+				}
+				src := Source{Text: p, File: s.File, Line: s.Line}
+				if words[0] == "template" {
+					t.Patterns = append(t.Patterns, src)
+				} else {
+					t.Inverted = append(t.Inverted, src)
+				}
+			}
+		case "gibberish":
+			ans := strings.TrimSpace(strings.TrimPrefix(s.head, "gibberish"))
+			if err := checkAnswer(ans); err != nil {
+				fail(s.Line, "%v", err)
+				continue
+			}
+			cnt, err := strconv.Atoi(strings.Join(s.body, ""))
+			if err != nil || cnt < 0 || cnt > 1000000 || len(s.body) != 1 {
+				fail(s.Line, "want \"gibberish ANSWER: N\" with N a count 0..1000000, got %q", strings.Join(s.body, " | "))
+				continue
+			}
+			kn.Gibberish = append(kn.Gibberish, Gibberish{Answer: ans, N: cnt, Source: s.Source})
+		case "slips":
+			switch b := strings.Join(s.body, " "); {
+			case len(words) != 1 || (b != "items" && b != "anywhere"):
+				fail(s.Line, "want \"slips: items\" or \"slips: anywhere\"")
+			default:
+				kn.SlipItems = b == "items"
+			}
+		case "wrap":
+			if len(words) != 2 || (words[1] != "before" && words[1] != "after") {
+				fail(s.Line, "want \"wrap before: word | word\" or \"wrap after: word | word\"")
+				continue
+			}
+			for _, w := range s.body {
+				if strings.ContainsAny(w, "[]{}") {
+					fail(s.Line, "filler %q: no brackets or placeholders here", w)
+				}
+			}
+			if words[1] == "before" {
+				kn.WrapBefore = append(kn.WrapBefore, s.body...)
+			} else {
+				kn.WrapAfter = append(kn.WrapAfter, s.body...)
+			}
+		case "phrasings", "typos", "wraps":
+			ans := strings.TrimSpace(strings.TrimPrefix(s.head, words[0]))
+			if ans != "" {
+				if err := checkAnswer(ans); err != nil {
+					fail(s.Line, "%v", err)
+					continue
+				}
+			}
+			body := strings.Join(s.body, " ")
+			cnt, err := strconv.Atoi(body)
+			if words[0] == "phrasings" && body == "all" {
+				cnt, err = 0, nil
+			}
+			if err != nil || cnt < 0 || cnt > 1000 || len(s.body) != 1 {
+				fail(s.Line, "want \"%s [ANSWER]: N\" with N in 0..1000%s, got %q", words[0],
+					map[bool]string{true: " or all", false: ""}[words[0] == "phrasings"], body)
+				continue
+			}
+			m := map[string]map[string]int{"phrasings": kn.Phrasings, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
+			if _, dup := m[ans]; dup {
+				fail(s.Line, "%s for %q given twice", words[0], ans)
+				continue
+			}
+			m[ans] = cnt
+		default:
+			facts = append(facts, s)
+		}
+	}
+	for _, s := range facts {
+		words := strings.Fields(s.head)
+		kind := words[0]
+		t := kn.Templates[kind]
+		if t == nil || len(t.Patterns)+len(t.Inverted) == 0 {
+			fail(s.Line, "unknown kind %q (no \"template %s:\" line)", kind, kind)
+			continue
+		}
+		if len(words) < 2 {
+			fail(s.Line, "no answer: want \"%s ANSWER: item | item\"", kind)
+			continue
+		}
+		ans := strings.Join(words[1:], " ")
+		if err := checkAnswer(ans); err != nil {
+			fail(s.Line, "%v", err)
+			continue
+		}
+		if len(t.Inverted) > 0 && invert(ans) == "" {
+			fail(s.Line, "answer %q of kind %q cannot be inverted (kind %q has invert patterns at %s); use YES, NO or MAYBE",
+				ans, kind, kind, t.Inverted[0].pos())
+			continue
+		}
+		f := Fact{Kind: kind, Answer: ans, Source: s.Source}
+		ok := true
+		for _, it := range s.body {
+			if err := checkItem(it); err != nil {
+				fail(s.Line, "item %q: %v", it, err)
+				ok = false
+				continue
+			}
+			f.Items = append(f.Items, it)
+		}
+		if ok {
+			kn.Facts = append(kn.Facts, f)
+		}
+	}
+	return kn, errs
+}
+
+// splitList splits a body at '|' and drops empty entries (a leading '|' on a
+// continuation line is allowed).
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "|") {
+		p = strings.Join(strings.Fields(p), " ")
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func firstNonPrintable(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkAnswer applies model.ParsePairs' rules for a response, plus upper
+// case so that the knowledge file reads like the replies the program prints.
+func checkAnswer(a string) error {
+	switch {
+	case a == "":
+		return fmt.Errorf("empty answer")
+	case len(a) > 50:
+		return fmt.Errorf("answer %q is %d characters, at most 50", a, len(a))
+	case strings.ContainsAny(a, "$"):
+		return fmt.Errorf("answer %q contains '$' (the Z80 program cannot print it)", a)
+	case strings.ToUpper(a) != a:
+		return fmt.Errorf("answer %q is not upper case", a)
+	}
+	return nil
+}
+
+// checkPattern checks brackets and placeholders of a pattern.
+func checkPattern(p string) error {
+	if err := checkBrackets(p); err != nil {
+		return err
+	}
+	holes := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] == '}' {
+			return fmt.Errorf("'}' without '{' at column %d", i+1)
+		}
+		if p[i] != '{' {
+			continue
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			return fmt.Errorf("'{' at column %d is not closed", i+1)
+		}
+		switch p[i : i+j+1] {
+		case "{}", "{a}", "{s}":
+			holes++
+		default:
+			return fmt.Errorf("unknown placeholder %s (want {}, {a} or {s})", p[i:i+j+1])
+		}
+		i += j
+	}
+	if holes != 1 {
+		return fmt.Errorf("%d placeholders: want exactly one of {}, {a}, {s}", holes)
+	}
+	if n := countExpansions(p); n > maxExpansions {
+		return fmt.Errorf("expands to %d phrasings, at most %d", n, maxExpansions)
+	}
+	return nil
+}
+
+func checkItem(it string) error {
+	if strings.ContainsAny(it, "{}") {
+		return fmt.Errorf("items cannot hold '{' or '}'")
+	}
+	if err := checkBrackets(it); err != nil {
+		return err
+	}
+	if n := countExpansions(it); n > maxExpansions {
+		return fmt.Errorf("expands to %d phrasings, at most %d", n, maxExpansions)
+	}
+	return nil
+}
+
+func checkBrackets(s string) error {
+	open := -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			if open >= 0 {
+				return fmt.Errorf("'[' at column %d inside the '[' at column %d: brackets do not nest", i+1, open+1)
+			}
+			open = i
+		case ']':
+			if open < 0 {
+				return fmt.Errorf("']' at column %d without '['", i+1)
+			}
+			open = -1
+		}
+	}
+	if open >= 0 {
+		return fmt.Errorf("'[' at column %d is not closed", open+1)
+	}
+	return nil
+}
+
+// invert swaps YES and NO; MAYBE stays; anything else cannot be inverted
+// ("" is returned).
+func invert(ans string) string {
+	switch ans {
+	case "YES":
+		return "NO"
+	case "NO":
+		return "YES"
+	case "MAYBE":
+		return "MAYBE"
+	}
+	return ""
+}
