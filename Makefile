@@ -15,6 +15,9 @@ all: test
 # desktop test and chromium for the browser test; only what is missing.
 X11_PKGS := libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev \
             libgl1-mesa-dev libxxf86vm-dev pkg-config
+# pasmo and libz80ex-dev are independent Z80 tools the emulator and
+# assembler tests cross-check against (they skip where these are absent).
+CHECK_PKGS := pasmo libz80ex-dev
 deps: deps-x11 deps-browser
 
 # Installs only when root or password-less sudo is there; otherwise it names
@@ -25,7 +28,7 @@ APT_INSTALL  = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SU
 
 deps-x11:
 	@command -v dpkg >/dev/null 2>&1 || { echo "deps: no dpkg; install X11/GL headers, Xvfb and ImageMagick yourself"; exit 0; }; \
-	missing=""; for p in $(X11_PKGS) xvfb imagemagick; do \
+	missing=""; for p in $(X11_PKGS) $(CHECK_PKGS) xvfb imagemagick; do \
 	  dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ -n "$(CAN_INSTALL)" ]; then echo "installing:$$missing"; $(APT_INSTALL) $$missing >/dev/null; \
