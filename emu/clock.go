@@ -6,6 +6,11 @@ import "time"
 // T-states the Z80 owes since the previous call. Fractions carry over, so a
 // 4 MHz clock gives exactly 4,000,000 T-states over any second of calls.
 type Clock struct {
+	// CatchUp caps what a single Due call may owe (0 = MaxCatchUp). A front
+	// end whose frames come 100-250 ms apart now and then on a busy host
+	// raises it so the machine makes those up without visibly slowing down.
+	CatchUp time.Duration
+
 	hz      uint64 // T-states per second; 0 = unthrottled
 	last    time.Time
 	started bool
@@ -45,11 +50,19 @@ func (c *Clock) Due(now time.Time) uint64 {
 	if dt <= 0 {
 		return 0
 	}
-	if dt > MaxCatchUp {
-		dt = MaxCatchUp
+	limit := c.CatchUp
+	if limit <= 0 {
+		limit = MaxCatchUp
+	}
+	if dt > limit {
+		dt = limit
 		c.rem = 0
 	}
 	owed := uint64(dt)*c.hz + c.rem
 	c.rem = owed % 1e9
 	return owed / 1e9
 }
+
+// Reset forgets the time since the previous call: the next Due starts the
+// clock again and owes nothing (after a pause, or when leaving turbo).
+func (c *Clock) Reset() { c.started, c.rem = false, 0 }

@@ -5,6 +5,29 @@ import (
 	"time"
 )
 
+// A front end's longer catch-up: a 200 ms gap is made up in full, a minute
+// owes only the limit, and Reset forgets the time in between.
+func TestClockCatchUpAndReset(t *testing.T) {
+	c := NewClock(4)
+	c.CatchUp = 250 * time.Millisecond
+	t0 := time.Unix(5000, 0)
+	c.Due(t0)
+	if n := c.Due(t0.Add(200 * time.Millisecond)); n != 800_000 {
+		t.Errorf("200 ms gap owes %d, want 800000", n)
+	}
+	if n := c.Due(t0.Add(time.Minute)); n != 1_000_000 {
+		t.Errorf("one-minute gap owes %d, want 1000000 (250 ms)", n)
+	}
+	c.Reset()
+	now := t0.Add(time.Hour)
+	if n := c.Due(now); n != 0 {
+		t.Errorf("Due after Reset = %d, want 0", n)
+	}
+	if n := c.Due(now.Add(10 * time.Millisecond)); n != 40_000 {
+		t.Errorf("10 ms after Reset owes %d, want 40000", n)
+	}
+}
+
 func TestClock(t *testing.T) {
 	c := NewClock(4)
 	t0 := time.Unix(1000, 0)

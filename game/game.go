@@ -74,7 +74,7 @@ type Config struct {
 type Game struct {
 	cfg   Config
 	m     *emu.Machine
-	clock *pace.Clock
+	clock *emu.Clock
 	meter *pace.Meter
 	start time.Time
 
@@ -147,7 +147,7 @@ func New(cfg Config) (*Game, error) {
 	g := &Game{
 		cfg:    cfg,
 		m:      m,
-		clock:  pace.NewClock(MHz, catchUp),
+		clock:  newClock(),
 		meter:  pace.NewMeter(TPS),
 		start:  time.Now(),
 		turbo:  cfg.Turbo,
@@ -410,4 +410,11 @@ func (g *Game) Layout(w, h int) (int, int) {
 func (g *Game) status() screen.Status {
 	st := g.Stats()
 	return screen.Status{MHz: st.MHz, Target: MHz, Turbo: st.Turbo, Program: st.Program, Waiting: st.Waiting}
+}
+
+// newClock paces the machine at MHz, making up gaps of up to catchUp.
+func newClock() *emu.Clock {
+	c := emu.NewClock(MHz)
+	c.CatchUp = catchUp
+	return c
 }
