@@ -50,7 +50,6 @@ vet:
 # Short fuzz runs of every parser (each target a few seconds).
 FUZZTIME ?= 5s
 fuzz:
-	@true
 	$(GO) test -run=^$$ -fuzz=^FuzzLoad$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
 	$(GO) test -run=^$$ -fuzz=^FuzzParsePairs$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
 	$(GO) test -run=^$$ -fuzz=^FuzzParseHidden$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/train
@@ -67,7 +66,6 @@ fuzz:
 
 # ---- benchmarks and evaluation -------------------------------------------
 bench:
-	@true
 	$(GO) test -run=^$$ -bench=. -benchtime=2s ./model
 	$(GO) test -run=^$$ -bench=. -benchtime=30x ./emu
 	$(GO) test -run=^$$ -bench=Speed -benchtime=1x ./tools/pack/gen
@@ -103,6 +101,9 @@ eval:
 # --pack--> .COM. Seeds are fixed: the same sources give the same bytes.
 # train.txt, the models and the .COM files are committed; out/ is not.
 TRAIN_ARGS ?= -seed 1 -epochs 30
+# CHAT's 36 outputs need more weight decay to stay below ~28 % non-zero
+# weights, where the packer's fast engine fits the TPA (<= 500k T/char).
+CHAT_TRAIN_ARGS ?= -seed 1 -decay 0.03
 assets: assets-guess assets-chat
 
 assets-guess:
@@ -116,7 +117,7 @@ assets-chat:
 	@mkdir -p out
 	$(GO) run ./tools/gendata -seed 1 -knowledge assets/chat/knowledge.txt -heldout assets/chat/heldout.txt -o assets/chat/train.txt
 	$(GO) run ./tools/balance -min 600 -seed 1 -check -o out/chat-balanced.txt assets/chat/train.txt
-	$(GO) run ./tools/train $(TRAIN_ARGS) -data out/chat-balanced.txt -o assets/chat/chat.model -plot out/chat-curves.png
+	$(GO) run ./tools/train $(CHAT_TRAIN_ARGS) -data out/chat-balanced.txt -o assets/chat/chat.model -plot out/chat-curves.png
 	$(GO) run ./tools/pack -model assets/chat/chat.model -program chat -o assets/CHAT.COM
 
 # ---- browser and desktop ---------------------------------------------------
