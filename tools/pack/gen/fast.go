@@ -378,32 +378,9 @@ func (f *fast) convert(li int) {
 	name := fmt.Sprintf("cv%d", li+2)
 	g.C(fmt.Sprintf("%s: layer %d activations (>>%d, ReLU) each add their column of layer %d", name, li+1, shift, li+2))
 	g.L(name)
-	g.I(fmt.Sprintf("ld hl,bias%d", li+2))
-	g.I(fmt.Sprintf("ld de,%s+%d", nlo, next.base))
-	g.I(fmt.Sprintf("ld bc,%d", next.out))
-	g.I("ldir", "sums start at the biases")
-	g.I(fmt.Sprintf("ld de,%s+%d", nhi, next.base))
-	g.I(fmt.Sprintf("ld bc,%d", next.out))
-	g.I("ldir")
+	f.biasStart(li, nlo, nhi, next)
 	g.I(fmt.Sprintf("ld hl,%s+%d", l.set+"_HI", l.base))
-	g.L(name + "_l")
-	g.I("ld a,(hl)", "high byte (H stays on the high page for negative sums)")
-	g.I("or a")
-	g.I("jp m,"+name+"_s", "negative: ReLU gives 0")
-	g.I("ld b,a")
-	g.I("dec h")
-	g.I("ld a,(hl)", "low byte")
-	for i := 0; i < shift; i++ {
-		g.I("srl b")
-		g.I("rra")
-	}
-	g.I("ld c,a")
-	g.I("or b")
-	g.I("jr z,"+name+"_z", "zero: nothing to add")
-	g.I(fmt.Sprintf("ld h,hi(cp%d)+1", li+2))
-	g.I("ld d,(hl)")
-	g.I("dec h")
-	g.I("ld e,(hl)", "DE = the column's record")
+	f.activation(name, li, shift, "DE = the column's record")
 	g.I("ld a,l")
 	g.I("exx")
 	g.I("ld l,a", "L' keeps the neuron number")
@@ -729,4 +706,43 @@ func (f *fast) buffers() {
 	l, _ := g.a.Value("LIST")
 	g.a.Equ("LINEBUF", l) // read before the list is built
 	g.a.Equ("LIST_END", l+4*129)
+}
+
+// biasStart copies layer li+2's biases into its low and high sum pages:
+// the sums start there and each active neuron of layer li+1 adds a column.
+func (f *fast) biasStart(li int, nlo, nhi string, next flayer) {
+	g := f.g
+	g.I(fmt.Sprintf("ld hl,bias%d", li+2))
+	g.I(fmt.Sprintf("ld de,%s+%d", nlo, next.base))
+	g.I(fmt.Sprintf("ld bc,%d", next.out))
+	g.I("ldir", "sums start at the biases")
+	g.I(fmt.Sprintf("ld de,%s+%d", nhi, next.base))
+	g.I(fmt.Sprintf("ld bc,%d", next.out))
+	g.I("ldir")
+}
+
+// activation emits the loop head of a conversion: with HL on the high byte
+// of neuron L's sum, it skips negative sums (ReLU) and zero activations,
+// leaves the activation (sum >> shift) in BC and the neuron's column
+// pointer of layer li+2 in DE (what it points at is the engine's: note).
+func (f *fast) activation(name string, li, shift int, note string) {
+	g := f.g
+	g.L(name + "_l")
+	g.I("ld a,(hl)", "high byte (H stays on the high page for negative sums)")
+	g.I("or a")
+	g.I("jp m,"+name+"_s", "negative: ReLU gives 0")
+	g.I("ld b,a")
+	g.I("dec h")
+	g.I("ld a,(hl)", "low byte")
+	for i := 0; i < shift; i++ {
+		g.I("srl b")
+		g.I("rra")
+	}
+	g.I("ld c,a")
+	g.I("or b")
+	g.I("jr z,"+name+"_z", "zero: nothing to add")
+	g.I(fmt.Sprintf("ld h,hi(cp%d)+1", li+2))
+	g.I("ld d,(hl)")
+	g.I("dec h")
+	g.I("ld e,(hl)", note)
 }
