@@ -164,3 +164,20 @@ func BuildCharset(responses []string) string {
 	})
 	return string(cs)
 }
+
+// JoinProblems turns the problems ParsePairs (or any line-based reader)
+// reports into one error: at most 20, one per line, and how many more.
+func JoinProblems(problems []error) error {
+	var b strings.Builder
+	for i, p := range problems {
+		if i == 20 {
+			fmt.Fprintf(&b, "\n... and %d more", len(problems)-20)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.Error())
+	}
+	return fmt.Errorf("%s", b.String())
+}

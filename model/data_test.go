@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -167,5 +168,19 @@ func TestReadPairFilesStdin(t *testing.T) {
 	}
 	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "<stdin>:2: ") {
 		t.Errorf("problems %v", errs)
+	}
+}
+
+func TestJoinProblems(t *testing.T) {
+	var errs []error
+	for i := 1; i <= 25; i++ {
+		errs = append(errs, fmt.Errorf("f.txt:%d: no '|'", i))
+	}
+	lines := strings.Split(JoinProblems(errs).Error(), "\n")
+	if len(lines) != 21 || lines[0] != "f.txt:1: no '|'" || lines[19] != "f.txt:20: no '|'" || lines[20] != "... and 5 more" {
+		t.Fatalf("JoinProblems gave %d lines: %q", len(lines), lines)
+	}
+	if got := JoinProblems(errs[:2]).Error(); got != "f.txt:1: no '|'\nf.txt:2: no '|'" {
+		t.Fatalf("two problems: %q", got)
 	}
 }

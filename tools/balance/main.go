@@ -46,18 +46,7 @@ func main() {
 func run(files []string, perClass string, minN, maxN int, seed uint64, out string, check bool, share float64) error {
 	pairs, problems := model.ReadPairFiles(files...)
 	if len(problems) > 0 {
-		var b strings.Builder
-		for i, p := range problems {
-			if i == 20 {
-				fmt.Fprintf(&b, "\n... and %d more", len(problems)-20)
-				break
-			}
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(p.Error())
-		}
-		return fmt.Errorf("%s", b.String())
+		return model.JoinProblems(problems)
 	}
 	if len(pairs) == 0 {
 		return fmt.Errorf("%s: no training lines", strings.Join(files, ", "))

@@ -61,14 +61,14 @@ func run(knowledge, out string, heldout []string, seed uint64, typos, wraps, pat
 	kn, errs := ParseKnowledge(f, knowledge)
 	f.Close()
 	if len(errs) > 0 {
-		return joinErrors(errs)
+		return model.JoinProblems(errs)
 	}
 
 	opt := Options{Seed: seed, Typos: typos, Wraps: wraps, Patterns: patterns, Heldout: map[string]bool{}}
 	if len(heldout) > 0 {
 		pairs, errs := model.ReadPairFiles(heldout...)
 		if len(errs) > 0 {
-			return joinErrors(errs)
+			return model.JoinProblems(errs)
 		}
 		for _, p := range pairs {
 			opt.Heldout[HeldoutKey(p.Input)] = true
@@ -93,7 +93,7 @@ func run(knowledge, out string, heldout []string, seed uint64, typos, wraps, pat
 
 	lines, st, errs := Generate(kn, opt)
 	if len(errs) > 0 {
-		return joinErrors(errs)
+		return model.JoinProblems(errs)
 	}
 
 	var w io.Writer = os.Stdout
@@ -127,20 +127,4 @@ func run(knowledge, out string, heldout []string, seed uint64, typos, wraps, pat
 		}
 	}
 	return nil
-}
-
-// joinErrors shows at most 20 problems, one per line, and how many more.
-func joinErrors(errs []error) error {
-	var b strings.Builder
-	for i, e := range errs {
-		if i == 20 {
-			fmt.Fprintf(&b, "\n... and %d more", len(errs)-20)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return fmt.Errorf("%s", b.String())
 }
