@@ -156,16 +156,7 @@ func (f *fast) denseConvert(li int) {
 	g.L(name + "_n")
 	g.I("ld a,(cvo)")
 	g.I("ld l,a")
-	g.L(name + "_z")
-	g.I(fmt.Sprintf("ld h,hi(%s)+1", lo))
-	g.L(name + "_s")
-	g.I("inc l")
-	g.I("jr nz," + name + "_l")
-	if li+2 < len(f.layers) {
-		g.I(fmt.Sprintf("jp cv%d", li+3))
-	} else {
-		g.I("jp argmax")
-	}
+	f.nextNeuron(name, lo, li)
 	g.L(name + "_w")
 	g.I("ld (wrec),de", "wide x: low bytes now, high bytes in a second pass")
 	f.wideSplit()

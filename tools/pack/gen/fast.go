@@ -401,16 +401,7 @@ func (f *fast) convert(li int) {
 	g.I("ld a,l")
 	g.I("exx")
 	g.I("ld l,a")
-	g.L(name + "_z")
-	g.I(fmt.Sprintf("ld h,hi(%s)+1", lo))
-	g.L(name + "_s")
-	g.I("inc l")
-	g.I("jr nz," + name + "_l")
-	if li+2 < len(f.layers) {
-		g.I(fmt.Sprintf("jp cv%d", li+3))
-	} else {
-		g.I("jp argmax")
-	}
+	f.nextNeuron(name, lo, li)
 	g.L(name + "_w")
 	g.I("ld (wrec),hl", "wide x: low bytes now, high bytes in a second pass")
 	g.I("ld a,b")
@@ -745,4 +736,20 @@ func (f *fast) activation(name string, li, shift int, note string) {
 	g.I("ld d,(hl)")
 	g.I("dec h")
 	g.I("ld e,(hl)", note)
+}
+
+// nextNeuron ends a conversion loop: back to the high page, on to the next
+// neuron of layer li+1, and after the last to the next conversion or argmax.
+func (f *fast) nextNeuron(name, lo string, li int) {
+	g := f.g
+	g.L(name + "_z")
+	g.I(fmt.Sprintf("ld h,hi(%s)+1", lo))
+	g.L(name + "_s")
+	g.I("inc l")
+	g.I("jr nz," + name + "_l")
+	if li+2 < len(f.layers) {
+		g.I(fmt.Sprintf("jp cv%d", li+3))
+	} else {
+		g.I("jp argmax")
+	}
 }
