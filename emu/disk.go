@@ -17,7 +17,8 @@ type drive struct {
 	files    map[string]*diskFile // key: the 11-byte CP/M name, blank padded
 	host     string               // host directory, "" for a memory-only drive
 	readOnly bool
-	total    int // bytes stored, to enforce the drive's capacity
+	total    int    // bytes stored, to enforce the drive's capacity
+	changes  uint64 // count of changes to the drive's contents (DiskChanges)
 }
 
 type diskFile struct {
@@ -124,9 +125,21 @@ func newHostDrive(dir string, writable bool) (*drive, error) {
 
 var errTooBig = errors.New("does not fit the drive (4 MB, 8 MB per file)")
 
-func (d *drive) add(name string, f *diskFile) error {
-	if len(f.data) > maxRecords*recordSize || d.total+len(f.data) > driveBytes {
+// fits reports whether file name could hold size bytes.
+func (d *drive) fits(name string, size int) error {
+	used := d.total
+	if old, ok := d.files[name]; ok {
+		used -= len(old.data)
+	}
+	if size > maxRecords*recordSize || used+size > driveBytes {
 		return errTooBig
+	}
+	return nil
+}
+
+func (d *drive) add(name string, f *diskFile) error {
+	if err := d.fits(name, len(f.data)); err != nil {
+		return err
 	}
 	if old, ok := d.files[name]; ok {
 		d.total -= len(old.data)
@@ -160,10 +173,13 @@ func match(pattern, name string) bool {
 func (d *drive) hostPath(n string) string {
 	f := d.files[n]
 	if f != nil && f.host != "" {
-		return filepath.Join(d.host, f.host)
+		return d.hostPathOf(f.host)
 	}
-	return filepath.Join(d.host, displayName(n))
+	return d.hostPathOf(displayName(n))
 }
+
+// hostPathOf is the host path of a file called name in the mapped directory.
+func (d *drive) hostPathOf(name string) string { return filepath.Join(d.host, name) }
 
 // create makes an empty file n (truncating one that exists).
 func (d *drive) create(n string) error {
@@ -174,6 +190,7 @@ func (d *drive) create(n string) error {
 	}
 	d.total -= len(f.data)
 	f.data = nil
+	d.changes++
 	if d.host != "" {
 		if f.host == "" {
 			f.host = displayName(n)
@@ -192,6 +209,7 @@ func (d *drive) remove(n string) error {
 	path := d.hostPath(n)
 	d.total -= len(f.data)
 	delete(d.files, n)
+	d.changes++
 	if d.host != "" {
 		return os.Remove(path)
 	}
@@ -204,6 +222,7 @@ func (d *drive) rename(old, new string) error {
 	oldPath := d.hostPath(old)
 	delete(d.files, old)
 	d.files[new] = f
+	d.changes++
 	if d.host != "" {
 		f.host = displayName(new)
 		return os.Rename(oldPath, d.hostPath(new))
@@ -224,6 +243,7 @@ func (d *drive) writeRecord(n string, rec int, b []byte) (bool, error) {
 		d.total += grow
 	}
 	copy(f.data[rec*recordSize:end], b)
+	d.changes++
 	if d.host == "" {
 		return true, nil
 	}

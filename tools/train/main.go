@@ -82,6 +82,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	modelPath := fs.String("model", "", "model `file` for -eval and -chat")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this `file`")
+	extraMeta := map[string]string{}
+	fs.Func("meta", "`key=value` written into the model's metadata (repeatable), e.g. secret=ELEPHANT", func(s string) error {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("-meta %q: want key=value", s)
+		}
+		extraMeta[k] = v
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -175,6 +184,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200e6))
 	}
 	meta := func(m *model.Model, s epochStats) {
+		for k, v := range extraMeta {
+			m.Meta[k] = v
+		}
 		m.Meta["trainer"] = "z80ulm/tools/train"
 		m.Meta["data_sha256"] = ds.hash
 		m.Meta["data_lines"] = strconv.Itoa(ds.total)

@@ -45,11 +45,11 @@ func TestTrainTiny(t *testing.T) {
 	data := writeData(t, lines)
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.model"), filepath.Join(dir, "b.model")
-	out, logs, err := runTrain(t, "", append(tinyArgs, "-data", data, "-o", a, "-workers", "1")...)
+	out, logs, err := runTrain(t, "", append(tinyArgs, "-data", data, "-o", a, "-workers", "1", "-meta", "secret=ELEPHANT")...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logs)
 	}
-	if _, logs2, err := runTrain(t, "", append(tinyArgs, "-data", data, "-o", b, "-workers", "3")...); err != nil {
+	if _, logs2, err := runTrain(t, "", append(tinyArgs, "-data", data, "-o", b, "-workers", "3", "-meta", "secret=ELEPHANT")...); err != nil {
 		t.Fatalf("%v\n%s", err, logs2)
 	}
 	ab, _ := os.ReadFile(a)
@@ -88,6 +88,9 @@ func TestTrainTiny(t *testing.T) {
 		if m.Meta[k] == "" {
 			t.Errorf("metadata %q missing", k)
 		}
+	}
+	if m.Meta["secret"] != "ELEPHANT" {
+		t.Errorf("-meta secret=ELEPHANT: metadata secret = %q", m.Meta["secret"])
 	}
 }
 
