@@ -57,7 +57,7 @@ fuzz:
 	$(GO) test -run=^$$ -fuzz=^FuzzParsePairs$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
 	$(GO) test -run=^$$ -fuzz=^FuzzParseHidden$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/train
 	$(GO) test -run=^$$ -fuzz=^FuzzDecodeNPZ$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
-	$(GO) test -run=^$$ -fuzz=^FuzzParseKnowledge$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/gendata
+	$(GO) test -run=^$$ -fuzz=^FuzzParse$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/gendata/knowledge
 	$(GO) test -run=^$$ -fuzz=^FuzzLineEditor$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzTerminal$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzRunCOM$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu

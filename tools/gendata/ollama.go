@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
+
+	"z80ulm/tools/gendata/knowledge"
 )
 
 // ollamaParaphraser asks a local LLM, through Ollama's chat API, for other
@@ -68,8 +70,8 @@ func paraphraseLines(reply string, n int) []string {
 		l = strings.TrimSpace(l)
 		l = strings.TrimLeft(l, "-*•0123456789.) \t")
 		l = strings.Trim(l, "\"'` ")
-		l = strings.TrimRight(normalize(l), "?!. ") // "x?" and "x" are one question
-		if l == "" || len(l) > 60 || firstNonPrintable(l) >= 0 || seen[l] {
+		l = knowledge.HeldoutKey(l) // "x?" and "x" are one question
+		if l == "" || len(l) > 60 || strings.ContainsFunc(l, func(r rune) bool { return r < 0x20 || r > 0x7e }) || seen[l] {
 			continue
 		}
 		seen[l] = true

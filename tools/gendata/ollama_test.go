@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/ollama/ollama/api"
+
+	"z80ulm/tools/gendata/knowledge"
 )
 
 // fakeOllama speaks Ollama's /api/chat (non-streaming: one JSON object) and
@@ -57,12 +60,15 @@ func TestOllamaParaphrases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kn := parse(t, "template is: is it {}\nis YES: big\nis NO: small\n")
-	lines, st, errs := Generate(kn, Options{Seed: 1, Typos: 0, Patterns: -1, Paraphrase: o.Paraphrase, Paraphrases: 3})
+	kn := parseKnowledge(t, "template is: is it {}\nis YES: big\nis NO: small\n")
+	lines, st, errs := knowledge.Generate(kn, knowledge.Options{Seed: 1, Typos: 0, Patterns: -1, Paraphrase: o.Paraphrase, Paraphrases: 3})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	got := pairs(lines)
+	var got []string
+	for _, l := range lines {
+		got = append(got, l.String())
+	}
 	want := []string{"is it big|YES", "is it small|NO", "is it huge|YES", "is it tiny|NO"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q want %q", got, want)
@@ -79,7 +85,7 @@ func TestOllamaParaphrases(t *testing.T) {
 		t.Errorf("request %+v", r)
 	}
 	for _, l := range lines[2:] {
-		if l.Origin != FromLLM {
+		if l.Origin != knowledge.FromLLM {
 			t.Errorf("%q origin %v", l.Input, l.Origin)
 		}
 	}
@@ -88,8 +94,8 @@ func TestOllamaParaphrases(t *testing.T) {
 func TestOllamaErrors(t *testing.T) {
 	srv, _ := fakeOllama(t, nil)
 	o, _ := newOllama(srv.URL, "missing", 1)
-	kn := parse(t, "template is: is it {}\nis YES: big\n")
-	_, _, errs := Generate(kn, Options{Typos: 0, Patterns: -1, Paraphrase: o.Paraphrase, Paraphrases: 2})
+	kn := parseKnowledge(t, "template is: is it {}\nis YES: big\n")
+	_, _, errs := knowledge.Generate(kn, knowledge.Options{Typos: 0, Patterns: -1, Paraphrase: o.Paraphrase, Paraphrases: 2})
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `k.txt:2: paraphrasing "is it big"`) ||
 		!strings.Contains(errs[0].Error(), "not found") {
 		t.Errorf("errors %v", errs)
@@ -97,4 +103,24 @@ func TestOllamaErrors(t *testing.T) {
 	if _, err := newOllama("localhost:11434", "x", 1); err == nil {
 		t.Error("a URL without scheme was accepted")
 	}
+}
+
+func TestParaphraseLines(t *testing.T) {
+	got := paraphraseLines("Here you go\n1. Is it living?\n2) \"is it a living thing\"\n- IS IT ALIVE \n* is it living?\n\n"+strings.Repeat("x", 70), 10)
+	want := []string{"here you go", "is it living", "is it a living thing", "is it alive"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q want %q", got, want)
+	}
+	if got := paraphraseLines("a\nb\nc", 2); len(got) != 2 {
+		t.Errorf("limit: %q", got)
+	}
+}
+
+func parseKnowledge(t *testing.T, text string) *knowledge.Knowledge {
+	t.Helper()
+	kn, errs := knowledge.Parse(strings.NewReader(text), "k.txt")
+	if len(errs) > 0 {
+		t.Fatalf("unexpected problems: %v", errs)
+	}
+	return kn
 }

@@ -1,4 +1,10 @@
-package main
+// Package knowledge reads knowledge files (facts asked through phrasing
+// templates) and generates training lines from them: every fact under its
+// phrasings, typing slips, filler words and gibberish for the catch-all.
+// It is a library without file system or goroutines, so that the same code
+// runs in tools/gendata and, compiled to WebAssembly, in a browser tab, and
+// gives the same lines in both. The format is in docs/DESIGN.md, section 6.
+package knowledge
 
 import (
 	"bufio"
@@ -92,9 +98,9 @@ type statement struct {
 	Source
 }
 
-// ParseKnowledge reads a knowledge file. All problems are returned, each an
+// Parse reads a knowledge file. All problems are returned, each an
 // error starting with "name:line: ".
-func ParseKnowledge(r io.Reader, name string) (*Knowledge, []error) {
+func Parse(r io.Reader, name string) (*Knowledge, []error) {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...)))

@@ -1,4 +1,4 @@
-package main
+package knowledge
 
 import (
 	"math/rand/v2"
@@ -11,7 +11,7 @@ import (
 
 func parse(t *testing.T, text string) *Knowledge {
 	t.Helper()
-	kn, errs := ParseKnowledge(strings.NewReader(text), "k.txt")
+	kn, errs := Parse(strings.NewReader(text), "k.txt")
 	if len(errs) > 0 {
 		t.Fatalf("unexpected problems: %v", errs)
 	}
@@ -33,7 +33,7 @@ func generate(t *testing.T, kn *Knowledge, opt Options) []Line {
 func pairs(lines []Line) []string {
 	var out []string
 	for _, l := range lines {
-		out = append(out, l.Input+"|"+l.Answer)
+		out = append(out, l.String())
 	}
 	return out
 }
@@ -111,7 +111,7 @@ func TestParseErrors(t *testing.T) {
 		{"template is: is it {}\nis YES: caf\xc3\xa9", "k.txt:2: byte 0xc3 at column 12"},
 		{"template is: is it {}\nis YES: " + strings.Repeat("[a/b]", 13), "expands to 8192 phrasings"},
 	} {
-		_, errs := ParseKnowledge(strings.NewReader(c.text), "k.txt")
+		_, errs := Parse(strings.NewReader(c.text), "k.txt")
 		if len(errs) == 0 {
 			t.Errorf("%q: no error, want one containing %q", c.text, c.want)
 			continue
@@ -346,7 +346,7 @@ func TestSlipsOnItems(t *testing.T) {
 	if all < 10 || onItem*10 < all*7 {
 		t.Errorf("%d of %d slips on the item", onItem, all)
 	}
-	if _, errs := ParseKnowledge(strings.NewReader("slips: sometimes"), "k.txt"); len(errs) != 1 {
+	if _, errs := Parse(strings.NewReader("slips: sometimes"), "k.txt"); len(errs) != 1 {
 		t.Errorf("bad slips value accepted: %v", errs)
 	}
 }
@@ -412,17 +412,6 @@ c YES: mouse
 	}
 }
 
-func TestParaphraseLines(t *testing.T) {
-	got := paraphraseLines("Here you go\n1. Is it living?\n2) \"is it a living thing\"\n- IS IT ALIVE \n* is it living?\n\n"+strings.Repeat("x", 70), 10)
-	want := []string{"here you go", "is it living", "is it a living thing", "is it alive"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %q want %q", got, want)
-	}
-	if got := paraphraseLines("a\nb\nc", 2); len(got) != 2 {
-		t.Errorf("limit: %q", got)
-	}
-}
-
 func TestSortedClasses(t *testing.T) {
 	got := Classes(map[string]int{"NO": 5, "YES": 9, "MAYBE": 5, "WIN": 1})
 	if !reflect.DeepEqual(got, []string{"YES", "MAYBE", "NO", "WIN"}) {
@@ -433,12 +422,12 @@ func TestSortedClasses(t *testing.T) {
 	}
 }
 
-func FuzzParseKnowledge(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add(small)
 	f.Add("template x: [a/b] {s} [c/]\nx YES: eat [d/e]\n  | f\ngibberish HUH?: 3\ntypos: 2\nphrasings NO: all")
 	f.Add("secret:\n:\n|\n  |\n[\n{}")
 	f.Fuzz(func(t *testing.T, text string) {
-		kn, errs := ParseKnowledge(strings.NewReader(text), "f.txt")
+		kn, errs := Parse(strings.NewReader(text), "f.txt")
 		for _, e := range errs {
 			if !strings.HasPrefix(e.Error(), "f.txt:") {
 				t.Fatalf("error without position: %v", e)

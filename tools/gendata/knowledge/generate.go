@@ -1,4 +1,4 @@
-package main
+package knowledge
 
 import (
 	"fmt"
@@ -34,6 +34,9 @@ type Line struct {
 	hidden        bool   // known but not emitted: held out, too long, ambiguous or unsampled
 	unsampled     bool   // hidden only because Options.Patterns left it out
 }
+
+// String is the line as a training file holds it: input|ANSWER.
+func (l Line) String() string { return l.Input + "|" + l.Answer }
 
 // Options steer Generate.
 type Options struct {
