@@ -33,6 +33,7 @@ type Line struct {
 	item          [2]int // where the fact's item is in Input (from, to), when known
 	hidden        bool   // known but not emitted: held out, too long, ambiguous or unsampled
 	unsampled     bool   // hidden only because Options.Patterns left it out
+	byDefault     bool   // from a default fact: another fact's answer replaces it
 }
 
 // String is the line as a training file holds it: input|ANSWER.
@@ -175,7 +176,7 @@ func (g *generator) knowledge(kn *Knowledge) {
 				}
 				keep := g.choose(cs, f.Answer)
 				for i, c := range cs {
-					g.fact(c, it, f.Source, keep[i])
+					g.fact(c, it, f, keep[i])
 				}
 			}
 		}
@@ -229,7 +230,8 @@ func (g *generator) choose(cs []phrasing, answer string) []bool {
 // fact records the item asked one way. A phrasing that is not emitted is
 // still recorded (hidden), so conflicts are caught over all phrasings and
 // no slip can turn into it.
-func (g *generator) fact(c phrasing, item string, src Source, emit bool) {
+func (g *generator) fact(c phrasing, item string, f Fact, emit bool) {
+	src := f.Source
 	in := normalize(fill(c.pattern, item))
 	if in == "" || in[0] == '#' {
 		g.errs = append(g.errs, fmt.Errorf("%s: item %q under pattern %q (%s) gives %q, which cannot be a training input",
@@ -238,10 +240,17 @@ func (g *generator) fact(c phrasing, item string, src Source, emit bool) {
 	}
 	if k, ok := g.index[in]; ok {
 		prev := &g.lines[k]
-		if prev.Answer != c.answer {
+		switch {
+		case prev.Answer != c.answer && f.Default:
+			return // a default gives way
+		case prev.Answer != c.answer && prev.byDefault:
+			prev.Answer, prev.Src, prev.byDefault = c.answer, src, false // ... wherever it came first
+		case prev.Answer != c.answer:
 			g.errs = append(g.errs, fmt.Errorf("%s: %q is answered %s here but %s at %s",
 				src.pos(), in, c.answer, prev.Answer, prev.Src.pos()))
-		} else if emit && prev.unsampled {
+			return
+		}
+		if emit && prev.unsampled {
 			prev.unsampled, prev.hidden = false, false // another fact emits it after all
 			g.screen(prev)
 		}
@@ -249,10 +258,10 @@ func (g *generator) fact(c phrasing, item string, src Source, emit bool) {
 	}
 	if !emit {
 		g.index[in] = len(g.lines)
-		g.lines = append(g.lines, Line{Input: in, Answer: c.answer, Origin: FromKnowledge, Src: src, hidden: true, unsampled: true})
+		g.lines = append(g.lines, Line{Input: in, Answer: c.answer, Origin: FromKnowledge, Src: src, hidden: true, unsampled: true, byDefault: f.Default})
 		return
 	}
-	l := Line{Input: in, Answer: c.answer, Origin: FromKnowledge, Src: src}
+	l := Line{Input: in, Answer: c.answer, Origin: FromKnowledge, Src: src, byDefault: f.Default}
 	if k := strings.Index(in, normalize(item)); k >= 0 {
 		l.item = [2]int{k, k + len(normalize(item))}
 	}

@@ -58,14 +58,22 @@ type Template struct {
 	Inverted []Source // asked the other way round: YES and NO swap
 }
 
-// Source is a text with the line it came from.
+// Source is a text with the line it came from. Via, when set, says what
+// else the line stands on (a sheet's answer to a bank attribute names the
+// bank's line), so that a conflict names every line a person may edit.
 type Source struct {
 	Text string
 	File string
 	Line int
+	Via  string
 }
 
-func (s Source) pos() string { return fmt.Sprintf("%s:%d", s.File, s.Line) }
+func (s Source) pos() string {
+	if s.Via != "" {
+		return fmt.Sprintf("%s:%d (%s)", s.File, s.Line, s.Via)
+	}
+	return fmt.Sprintf("%s:%d", s.File, s.Line)
+}
 
 // Fact is one KIND ANSWER: items line.
 type Fact struct {
@@ -73,6 +81,11 @@ type Fact struct {
 	Answer string
 	Items  []string
 	Source
+	// Default facts give way: where another fact asks the same question
+	// with another answer, that one wins without complaint. A question
+	// bank's wrong guesses are defaults, so a secret's own answer to "is
+	// it a cat" (WIN for the cat) stands.
+	Default bool
 }
 
 // Gibberish asks for N random letter strings answered with Answer.
@@ -90,24 +103,33 @@ var reserved = map[string]bool{"secret": true, "template": true, "invert": true,
 // a typo in the file cannot ask for millions of lines.
 const maxExpansions = 4096
 
-// statement is one logical line: its head, the parts of its body and where
-// it started.
-type statement struct {
-	head string
-	body []string
+// Statement is one logical line of a knowledge file (or of a question
+// bank or a secret sheet, which share the syntax): its head before ':', the
+// '|'-separated parts of its body, continuation lines joined, and where it
+// started.
+type Statement struct {
+	Head string
+	Body []string
 	Source
 }
 
-// Parse reads a knowledge file. All problems are returned, each an
-// error starting with "name:line: ".
-func Parse(r io.Reader, name string) (*Knowledge, []error) {
+// Words are the head's words.
+func (s Statement) Words() []string { return strings.Fields(s.Head) }
+
+// Errorf is a problem with the statement, prefixed "file:line: ".
+func (s Statement) Errorf(format string, args ...any) error {
+	return fmt.Errorf("%s: %s", s.pos(), fmt.Sprintf(format, args...))
+}
+
+// Statements splits a file into statements: '#' lines and blank lines are
+// skipped, a line starting with a space or a tab continues the list of the
+// statement above. Every problem is an error starting with "name:line: ".
+func Statements(r io.Reader, name string) ([]Statement, []error) {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...)))
 	}
-
-	// Pass 1: logical statements (continuation lines joined).
-	var stmts []*statement
+	var stmts []Statement
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	n := 0
@@ -127,8 +149,8 @@ func Parse(r io.Reader, name string) (*Knowledge, []error) {
 				fail(n, "continuation line (it starts with a space) before any statement")
 				continue
 			}
-			last := stmts[len(stmts)-1]
-			last.body = append(last.body, splitList(t)...)
+			last := &stmts[len(stmts)-1]
+			last.Body = append(last.Body, splitList(t)...)
 			continue
 		}
 		k := strings.IndexByte(t, ':')
@@ -136,170 +158,206 @@ func Parse(r io.Reader, name string) (*Knowledge, []error) {
 			fail(n, "no ':' (want \"KIND ANSWER: item | item\", \"template KIND: pattern | pattern\", \"secret: NAME\" or \"gibberish ANSWER: N\")")
 			continue
 		}
-		stmts = append(stmts, &statement{
-			head:   strings.Join(strings.Fields(t[:k]), " "),
-			body:   splitList(t[k+1:]),
+		stmts = append(stmts, Statement{
+			Head:   strings.Join(strings.Fields(t[:k]), " "),
+			Body:   splitList(t[k+1:]),
 			Source: Source{File: name, Line: n},
 		})
 	}
 	if err := sc.Err(); err != nil {
 		fail(n+1, "%v", err)
 	}
+	return stmts, errs
+}
 
-	// Pass 2: meaning. Templates may be defined anywhere in the file.
-	kn := &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
-	template := func(kind string) *Template {
+// New returns an empty Knowledge, ready for Setting and Fact.
+func New() *Knowledge {
+	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
+}
+
+// Parse reads a knowledge file. All problems are returned, each an error
+// starting with "name:line: ".
+func Parse(r io.Reader, name string) (*Knowledge, []error) {
+	stmts, errs := Statements(r, name)
+	kn := New()
+	var facts []Statement
+	for _, s := range stmts {
+		ok, err := kn.Setting(s)
+		if err != nil {
+			errs = append(errs, err...)
+		}
+		if !ok {
+			facts = append(facts, s) // templates may be defined anywhere in the file
+		}
+	}
+	for _, s := range facts {
+		words := s.Words()
+		if len(words) == 0 || len(s.Body) == 0 {
+			errs = append(errs, s.Errorf("%s", map[bool]string{true: "nothing before ':'", false: "nothing after ':'"}[len(words) == 0]))
+			continue
+		}
+		if len(words) < 2 {
+			if t := kn.Templates[words[0]]; t == nil || len(t.Patterns)+len(t.Inverted) == 0 {
+				errs = append(errs, s.Errorf("unknown kind %q (no \"template %s:\" line)", words[0], words[0]))
+			} else {
+				errs = append(errs, s.Errorf("no answer: want \"%s ANSWER: item | item\"", words[0]))
+			}
+			continue
+		}
+		f, err := kn.Fact(words[0], strings.Join(words[1:], " "), s.Body, s.Source)
+		if err != nil {
+			errs = append(errs, err...)
+			continue
+		}
+		kn.Facts = append(kn.Facts, f)
+	}
+	return kn, errs
+}
+
+// Setting applies a statement that is not a fact: secret, template, invert,
+// gibberish, slips, wrap, phrasings, typos, wraps. It reports false for a
+// statement it does not know (a fact, or a caller's own kind of line).
+func (kn *Knowledge) Setting(s Statement) (bool, []error) {
+	var errs []error
+	fail := func(format string, args ...any) { errs = append(errs, s.Errorf(format, args...)) }
+	words := s.Words()
+	if len(words) == 0 || !reserved[words[0]] {
+		return false, nil
+	}
+	if len(s.Body) == 0 {
+		fail("nothing after ':'")
+		return true, errs
+	}
+	switch words[0] {
+	case "secret":
+		if len(words) != 1 || len(s.Body) != 1 {
+			fail("want \"secret: NAME\"")
+			break
+		}
+		if kn.Secret != "" {
+			fail("a second secret (the first is %q)", kn.Secret)
+			break
+		}
+		kn.Secret = s.Body[0]
+	case "template", "invert":
+		if len(words) != 2 {
+			fail("want \"%s KIND: pattern | pattern\"", words[0])
+			break
+		}
+		kind := words[1]
+		if reserved[kind] {
+			fail("%q is a reserved word, not a kind", kind)
+			break
+		}
 		t := kn.Templates[kind]
 		if t == nil {
 			t = &Template{Kind: kind}
 			kn.Templates[kind] = t
 		}
-		return t
-	}
-	var facts []*statement
-	for _, s := range stmts {
-		words := strings.Fields(s.head)
-		if len(words) == 0 {
-			fail(s.Line, "nothing before ':'")
-			continue
-		}
-		if len(s.body) == 0 {
-			fail(s.Line, "nothing after ':'")
-			continue
-		}
-		switch words[0] {
-		case "secret":
-			if len(words) != 1 || len(s.body) != 1 {
-				fail(s.Line, "want \"secret: NAME\"")
+		for _, p := range s.Body {
+			if err := checkPattern(p); err != nil {
+				fail("pattern %q: %v", p, err)
 				continue
 			}
-			if kn.Secret != "" {
-				fail(s.Line, "a second secret (the first is %q)", kn.Secret)
-				continue
-			}
-			kn.Secret = s.body[0]
-		case "template", "invert":
-			if len(words) != 2 {
-				fail(s.Line, "want \"%s KIND: pattern | pattern\"", words[0])
-				continue
-			}
-			kind := words[1]
-			if reserved[kind] {
-				fail(s.Line, "%q is a reserved word, not a kind", kind)
-				continue
-			}
-			t := template(kind)
-			for _, p := range s.body {
-				if err := checkPattern(p); err != nil {
-					fail(s.Line, "pattern %q: %v", p, err)
-					continue
-				}
-				src := Source{Text: p, File: s.File, Line: s.Line}
-				if words[0] == "template" {
-					t.Patterns = append(t.Patterns, src)
-				} else {
-					t.Inverted = append(t.Inverted, src)
-				}
-			}
-		case "gibberish":
-			ans := strings.TrimSpace(strings.TrimPrefix(s.head, "gibberish"))
-			if err := checkAnswer(ans); err != nil {
-				fail(s.Line, "%v", err)
-				continue
-			}
-			cnt, err := strconv.Atoi(strings.Join(s.body, ""))
-			if err != nil || cnt < 0 || cnt > 1000000 || len(s.body) != 1 {
-				fail(s.Line, "want \"gibberish ANSWER: N\" with N a count 0..1000000, got %q", strings.Join(s.body, " | "))
-				continue
-			}
-			kn.Gibberish = append(kn.Gibberish, Gibberish{Answer: ans, N: cnt, Source: s.Source})
-		case "slips":
-			switch b := strings.Join(s.body, " "); {
-			case len(words) != 1 || (b != "items" && b != "anywhere"):
-				fail(s.Line, "want \"slips: items\" or \"slips: anywhere\"")
-			default:
-				kn.SlipItems = b == "items"
-			}
-		case "wrap":
-			if len(words) != 2 || (words[1] != "before" && words[1] != "after") {
-				fail(s.Line, "want \"wrap before: word | word\" or \"wrap after: word | word\"")
-				continue
-			}
-			for _, w := range s.body {
-				if strings.ContainsAny(w, "[]{}") {
-					fail(s.Line, "filler %q: no brackets or placeholders here", w)
-				}
-			}
-			if words[1] == "before" {
-				kn.WrapBefore = append(kn.WrapBefore, s.body...)
+			src := Source{Text: p, File: s.File, Line: s.Line}
+			if words[0] == "template" {
+				t.Patterns = append(t.Patterns, src)
 			} else {
-				kn.WrapAfter = append(kn.WrapAfter, s.body...)
+				t.Inverted = append(t.Inverted, src)
 			}
-		case "phrasings", "typos", "wraps":
-			ans := strings.TrimSpace(strings.TrimPrefix(s.head, words[0]))
-			if ans != "" {
-				if err := checkAnswer(ans); err != nil {
-					fail(s.Line, "%v", err)
-					continue
-				}
-			}
-			body := strings.Join(s.body, " ")
-			cnt, err := strconv.Atoi(body)
-			if words[0] == "phrasings" && body == "all" {
-				cnt, err = 0, nil
-			}
-			if err != nil || cnt < 0 || cnt > 1000 || len(s.body) != 1 {
-				fail(s.Line, "want \"%s [ANSWER]: N\" with N in 0..1000%s, got %q", words[0],
-					map[bool]string{true: " or all", false: ""}[words[0] == "phrasings"], body)
-				continue
-			}
-			m := map[string]map[string]int{"phrasings": kn.Phrasings, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
-			if _, dup := m[ans]; dup {
-				fail(s.Line, "%s for %q given twice", words[0], ans)
-				continue
-			}
-			m[ans] = cnt
-		default:
-			facts = append(facts, s)
 		}
-	}
-	for _, s := range facts {
-		words := strings.Fields(s.head)
-		kind := words[0]
-		t := kn.Templates[kind]
-		if t == nil || len(t.Patterns)+len(t.Inverted) == 0 {
-			fail(s.Line, "unknown kind %q (no \"template %s:\" line)", kind, kind)
-			continue
-		}
-		if len(words) < 2 {
-			fail(s.Line, "no answer: want \"%s ANSWER: item | item\"", kind)
-			continue
-		}
-		ans := strings.Join(words[1:], " ")
+	case "gibberish":
+		ans := strings.TrimSpace(strings.TrimPrefix(s.Head, "gibberish"))
 		if err := checkAnswer(ans); err != nil {
-			fail(s.Line, "%v", err)
-			continue
+			fail("%v", err)
+			break
 		}
-		if len(t.Inverted) > 0 && invert(ans) == "" {
-			fail(s.Line, "answer %q of kind %q cannot be inverted (kind %q has invert patterns at %s); use YES, NO or MAYBE",
-				ans, kind, kind, t.Inverted[0].pos())
-			continue
+		cnt, err := strconv.Atoi(strings.Join(s.Body, ""))
+		if err != nil || cnt < 0 || cnt > 1000000 || len(s.Body) != 1 {
+			fail("want \"gibberish ANSWER: N\" with N a count 0..1000000, got %q", strings.Join(s.Body, " | "))
+			break
 		}
-		f := Fact{Kind: kind, Answer: ans, Source: s.Source}
-		ok := true
-		for _, it := range s.body {
-			if err := checkItem(it); err != nil {
-				fail(s.Line, "item %q: %v", it, err)
-				ok = false
-				continue
+		kn.Gibberish = append(kn.Gibberish, Gibberish{Answer: ans, N: cnt, Source: s.Source})
+	case "slips":
+		switch b := strings.Join(s.Body, " "); {
+		case len(words) != 1 || (b != "items" && b != "anywhere"):
+			fail("want \"slips: items\" or \"slips: anywhere\"")
+		default:
+			kn.SlipItems = b == "items"
+		}
+	case "wrap":
+		if len(words) != 2 || (words[1] != "before" && words[1] != "after") {
+			fail("want \"wrap before: word | word\" or \"wrap after: word | word\"")
+			break
+		}
+		for _, w := range s.Body {
+			if strings.ContainsAny(w, "[]{}") {
+				fail("filler %q: no brackets or placeholders here", w)
 			}
-			f.Items = append(f.Items, it)
 		}
-		if ok {
-			kn.Facts = append(kn.Facts, f)
+		if words[1] == "before" {
+			kn.WrapBefore = append(kn.WrapBefore, s.Body...)
+		} else {
+			kn.WrapAfter = append(kn.WrapAfter, s.Body...)
 		}
+	case "phrasings", "typos", "wraps":
+		ans := strings.TrimSpace(strings.TrimPrefix(s.Head, words[0]))
+		if ans != "" {
+			if err := checkAnswer(ans); err != nil {
+				fail("%v", err)
+				break
+			}
+		}
+		body := strings.Join(s.Body, " ")
+		cnt, err := strconv.Atoi(body)
+		if words[0] == "phrasings" && body == "all" {
+			cnt, err = 0, nil
+		}
+		if err != nil || cnt < 0 || cnt > 1000 || len(s.Body) != 1 {
+			fail("want \"%s [ANSWER]: N\" with N in 0..1000%s, got %q", words[0],
+				map[bool]string{true: " or all", false: ""}[words[0] == "phrasings"], body)
+			break
+		}
+		m := map[string]map[string]int{"phrasings": kn.Phrasings, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
+		if _, dup := m[ans]; dup {
+			fail("%s for %q given twice", words[0], ans)
+			break
+		}
+		m[ans] = cnt
 	}
-	return kn, errs
+	return true, errs
+}
+
+// Fact checks a fact: items of a known kind answered ans. Its errors name
+// src. The fact is not added to kn.Facts: callers decide the order.
+func (kn *Knowledge) Fact(kind, ans string, items []string, src Source) (Fact, []error) {
+	var errs []error
+	fail := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", src.pos(), fmt.Sprintf(format, args...)))
+	}
+	t := kn.Templates[kind]
+	if t == nil || len(t.Patterns)+len(t.Inverted) == 0 {
+		fail("unknown kind %q (no \"template %s:\" line)", kind, kind)
+		return Fact{}, errs
+	}
+	if err := checkAnswer(ans); err != nil {
+		fail("%v", err)
+		return Fact{}, errs
+	}
+	if len(t.Inverted) > 0 && invert(ans) == "" {
+		fail("answer %q of kind %q cannot be inverted (kind %q has invert patterns at %s); use YES, NO or MAYBE",
+			ans, kind, kind, t.Inverted[0].pos())
+		return Fact{}, errs
+	}
+	f := Fact{Kind: kind, Answer: ans, Source: src}
+	for _, it := range items {
+		if err := checkItem(it); err != nil {
+			fail("item %q: %v", it, err)
+			continue
+		}
+		f.Items = append(f.Items, it)
+	}
+	return f, errs
 }
 
 // splitList splits a body at '|' and drops empty entries (a leading '|' on a
