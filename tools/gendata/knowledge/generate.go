@@ -316,36 +316,6 @@ func (g *generator) paraphrases(kn *Knowledge) error {
 	return nil
 }
 
-// typos adds slipped copies of every clean line. A slip that equals a clean
-// input is skipped; a slip that two answers both produced is dropped.
-func (g *generator) typos() {
-	n := len(g.lines)
-	for k := 0; k < n; k++ {
-		src := g.lines[k]
-		if src.hidden || src.Origin == FromWrap {
-			continue // wrapped lines are variety enough; slips would double them
-		}
-		for t := g.setting(g.kn.Typos, src.Answer, g.opt.Typos); t > 0; t-- {
-			from, to := 0, len(src.Input)
-			if g.kn.SlipItems && src.item[1] > 0 && g.rng.IntN(4) != 0 {
-				from, to = src.item[0], src.item[1]
-			}
-			in := normalize(typoIn(g.rng, src.Input, from, to)) // a dropped one-letter word leaves a stray space
-			if in == src.Input {
-				continue
-			}
-			if i, ok := g.index[in]; ok {
-				if l := &g.lines[i]; l.Origin == FromTypo && l.Answer != src.Answer && !l.hidden {
-					l.hidden = true
-					g.st.DroppedAmbiguous++
-				}
-				continue
-			}
-			g.add(Line{Input: in, Answer: src.Answer, Origin: FromTypo, Src: src.Src})
-		}
-	}
-}
-
 // wraps adds copies of every clean line with filler words around it:
 // people type "so is it big then", and a model that saw only bare
 // questions is thrown by the extra words.

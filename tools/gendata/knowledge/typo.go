@@ -1,6 +1,92 @@
 package knowledge
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"strings"
+)
+
+// typos adds slipped copies of every clean line. A slip never turns a word
+// into another word the knowledge file uses ("bot" may become "bto" but
+// never "boy", "cat" never "car"): such a line would teach the model that
+// two different questions have the same answer (docs/DESIGN.md, section
+// 7). A slip that equals a clean input is skipped; a slip that two answers
+// both produced is dropped.
+func (g *generator) typos() {
+	vocab := g.vocabulary()
+	n := len(g.lines)
+	for k := 0; k < n; k++ {
+		src := g.lines[k]
+		if src.hidden || src.Origin == FromWrap {
+			continue // wrapped lines are variety enough; slips would double them
+		}
+		for t := g.setting(g.kn.Typos, src.Answer, g.opt.Typos); t > 0; t-- {
+			from, to := 0, len(src.Input)
+			if g.kn.SlipItems && src.item[1] > 0 && g.rng.IntN(4) != 0 {
+				from, to = src.item[0], src.item[1]
+			}
+			in := normalize(slipIn(g.rng, vocab, src.Input, from, to)) // a dropped one-letter word leaves a stray space
+			if in == src.Input {
+				continue
+			}
+			if i, ok := g.index[in]; ok {
+				if l := &g.lines[i]; l.Origin == FromTypo && l.Answer != src.Answer && !l.hidden {
+					l.hidden = true
+					g.st.DroppedAmbiguous++
+				}
+				continue
+			}
+			g.add(Line{Input: in, Answer: src.Answer, Origin: FromTypo, Src: src.Src})
+		}
+	}
+}
+
+// vocabulary is every word of the lines made so far (the knowledge file's
+// facts under their patterns, shown or not, its fillers and paraphrases):
+// the words a slip must not produce.
+func (g *generator) vocabulary() map[string]bool {
+	v := map[string]bool{}
+	for _, l := range g.lines {
+		for _, w := range strings.Fields(l.Input) {
+			v[trimPunct(w)] = true
+		}
+	}
+	return v
+}
+
+// slipTries bounds the draws slipIn makes before it gives up on a phrase
+// whose every slip makes a real word (then no slip is made).
+const slipTries = 16
+
+// slipIn is typoIn whose slip makes no word of vocab out of another word:
+// it draws again, and returns s itself when every draw made one.
+func slipIn(rng *rand.Rand, vocab map[string]bool, s string, from, to int) string {
+	for try := 0; try < slipTries; try++ {
+		t := typoIn(rng, s, from, to)
+		if !makesWord(vocab, s, t) {
+			return t
+		}
+	}
+	return s
+}
+
+// makesWord reports whether slipped, a slip of s, holds a word of vocab
+// where s held another word. A slip touches one letter, so the two have
+// the same words but one, or one word fewer (a one-letter word dropped).
+func makesWord(vocab map[string]bool, s, slipped string) bool {
+	a, b := strings.Fields(s), strings.Fields(slipped)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && vocab[trimPunct(b[i])] {
+			return true
+		}
+	}
+	return false
+}
+
+// trimPunct drops the punctuation a word carries at its end ("robot?").
+func trimPunct(w string) string { return strings.TrimRight(w, "?!.,") }
 
 // The typing slips players make, each on one letter of the phrase.
 const (
