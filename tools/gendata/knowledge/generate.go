@@ -63,6 +63,9 @@ type Stats struct {
 	DroppedAmbiguous                        int // a slip or paraphrase that another answer also produced
 	DroppedLong                             int // longer than model.MaxInputLen
 	PerClass                                map[string]int
+	// Contrasts are the questions one letter apart with different
+	// answers (neighbours.go); every phrasing of both is emitted.
+	Contrasts []Contrast
 }
 
 // Generate turns knowledge into training lines: every fact item under every
@@ -82,6 +85,7 @@ func Generate(kn *Knowledge, opt Options) ([]Line, Stats, []error) {
 	if len(g.errs) > 0 {
 		return nil, g.st, g.errs
 	}
+	g.st.Contrasts = g.contrasts()
 	if opt.Paraphrase != nil && opt.Paraphrases > 0 {
 		if err := g.paraphrases(kn); err != nil {
 			return nil, g.st, []error{err}
