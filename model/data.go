@@ -125,8 +125,8 @@ func readPairFile(path string) ([]Pair, []error) {
 }
 
 // BuildCharset returns the output characters used by responses, upper-cased,
-// in the order of SPEC.md section 2: space first (if used), then letters,
-// digits and other punctuation, each sorted. EOS is not included.
+// in the order of docs/DESIGN.md section 2: space first (if used), then
+// letters, digits and other punctuation, each sorted. EOS is not included.
 func BuildCharset(responses []string) string {
 	var used [256]bool
 	for _, r := range responses {

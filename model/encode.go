@@ -8,17 +8,30 @@ func lower(c byte) byte {
 	return c
 }
 
-// TrimQuery drops the leading spaces of a typed line, as the Z80 does.
+// MaxQuery is the most characters of a query the encoder reads: the line
+// buffer of the CP/M programs' chat mode (BDOS 10, 62 characters). A longer
+// query (a command tail holds up to 126) is cut to the same length, so both
+// modes answer the same question alike, and the trigram counts stay within
+// what training lines (60 characters at most) produce.
+const MaxQuery = 62
+
+// TrimQuery drops the leading spaces of a typed line and keeps at most
+// MaxQuery characters, as the Z80 programs do.
 func TrimQuery(q string) string {
 	i := 0
 	for i < len(q) && q[i] == ' ' {
 		i++
 	}
-	return q[i:]
+	q = q[i:]
+	if len(q) > MaxQuery {
+		q = q[:MaxQuery]
+	}
+	return q
 }
 
 // QueryCounts adds, for every trigram of " q " (q lower-cased, leading
-// spaces removed), one count to bucket h % buckets of counts.
+// spaces removed, cut to MaxQuery characters), one count to bucket
+// h % buckets of counts.
 func QueryCounts(q string, buckets int, counts []int) {
 	q = TrimQuery(q)
 	s := make([]byte, 0, len(q)+2)

@@ -1,12 +1,14 @@
 package model
 
-// Model file format, version 1. All integers are little-endian; offsets are
-// from the start of the file. A file is written in one canonical form, so the
-// same model always gives the same bytes.
+// Model file format, versions 1 and 2 (docs/DESIGN.md, "3. The model
+// file"). All integers are little-endian; offsets are from the start of the
+// file. A file is written in one canonical form, so the same model always
+// gives the same bytes: version 1 when the model has no allowed replies
+// (the bytes of older files stay as they were), version 2 when it has.
 //
 //	offset  size  field
 //	0       6     magic "Z80ULM"
-//	6       2     format version, uint16 (1)
+//	6       2     format version, uint16: 1, or 2 with allowed replies
 //	8       4     total file length in bytes, uint32, checksum included
 //	12      2     QueryBuckets, uint16
 //	14      2     ContextBuckets, uint16
@@ -23,6 +25,9 @@ package model
 //	                        2-bit two's complement: 00=0 01=+1 10=-2 11=-1;
 //	                        unused bits of the last byte are zero
 //	        2*Out           biases, int16
+//	              version 2 only: the allowed replies, in byte order:
+//	        1     reply count R, uint8 (1..255)
+//	              per reply: length uint8, bytes
 //	        2     metadata entry count, uint16
 //	              per entry, keys strictly increasing (byte order):
 //	              key length uint16, key bytes, value length uint16, value bytes
@@ -45,7 +50,7 @@ import (
 // Magic opens every model file; FormatVersion is the version written.
 const (
 	Magic         = "Z80ULM"
-	FormatVersion = 1
+	FormatVersion = 2 // the newest version this package reads and writes
 	// maxFileSize bounds what Load reads; the largest valid model
 	// (255 layers of 256x256) is about 4.3 MB.
 	maxFileSize = 16 << 20
@@ -77,8 +82,12 @@ func Marshal(m *Model) ([]byte, error) {
 	var b bytes.Buffer
 	le := binary.LittleEndian
 	u16 := func(v uint16) { b.Write(le.AppendUint16(nil, v)) }
+	version := uint16(1) // the older form while it says everything
+	if len(m.Replies) > 0 {
+		version = 2
+	}
 	b.WriteString(Magic)
-	u16(FormatVersion)
+	u16(version)
 	b.Write([]byte{0, 0, 0, 0}) // total length, filled in below
 	u16(uint16(m.QueryBuckets))
 	u16(uint16(m.ContextBuckets))
@@ -96,6 +105,14 @@ func Marshal(m *Model) ([]byte, error) {
 		b.Write(packWeights(l.W))
 		for _, v := range l.B {
 			u16(uint16(v))
+		}
+	}
+	if version >= 2 {
+		rs := SortedReplies(m.Replies)
+		b.WriteByte(byte(len(rs)))
+		for _, r := range rs {
+			b.WriteByte(byte(len(r)))
+			b.WriteString(r)
 		}
 	}
 	keys := make([]string, 0, len(m.Meta))
@@ -238,9 +255,10 @@ func decode(data []byte) (*Model, error) {
 	if len(data) < headerSize {
 		return nil, fmt.Errorf("truncated: %d bytes, the header alone is %d", len(data), headerSize)
 	}
-	if v := le.Uint16(data[6:]); v > FormatVersion {
-		return nil, fmt.Errorf("offset 6: format version %d is newer than this program reads (%d)", v, FormatVersion)
-	} else if v == 0 {
+	version := int(le.Uint16(data[6:]))
+	if version > FormatVersion {
+		return nil, fmt.Errorf("offset 6: format version %d is newer than this program reads (%d)", version, FormatVersion)
+	} else if version == 0 {
 		return nil, fmt.Errorf("offset 6: format version 0 is invalid")
 	}
 	total := int(le.Uint32(data[8:]))
@@ -305,6 +323,20 @@ func decode(data []byte) (*Model, error) {
 			if b != nil {
 				l.B[k] = int16(le.Uint16(b[2*k:]))
 			}
+		}
+	}
+	if version >= 2 {
+		nr := r.u8("reply count")
+		if r.err == nil && nr == 0 {
+			r.fail("no replies: a version 2 file lists at least one")
+		}
+		for i := 0; i < nr && r.err == nil; i++ {
+			f := fmt.Sprintf("reply %d", i+1)
+			rep := string(r.take(r.u8(f+" length"), f))
+			if r.err == nil && i > 0 && rep <= m.Replies[i-1] {
+				r.fail("%q after %q: replies must be strictly increasing", rep, m.Replies[i-1])
+			}
+			m.Replies = append(m.Replies, rep)
 		}
 	}
 	nm := r.u16("metadata count")

@@ -114,7 +114,7 @@ func TestBadFiles(t *testing.T) {
 		{"short header", good[:9], []string{"truncated"}},
 		{"truncated", good[:len(good)-10], []string{"truncated", "header says"}},
 		{"trailing", append(append([]byte{}, good...), 0), []string{"after the end"}},
-		{"newer", edit(func(b []byte) []byte { b[6] = 2; return b }), []string{"offset 6", "version 2", "newer"}},
+		{"newer", edit(func(b []byte) []byte { b[6] = 3; return b }), []string{"offset 6", "version 3", "newer"}},
 		{"version 0", edit(func(b []byte) []byte { b[6] = 0; return b }), []string{"version 0"}},
 		{"flipped bit", edit(func(b []byte) []byte { b[40] ^= 4; return b }), []string{"checksum", "corrupted"}},
 		{"bad crc", edit(func(b []byte) []byte { b[len(b)-1]++; return b }), []string{"checksum"}},
@@ -172,6 +172,9 @@ func TestBadFiles(t *testing.T) {
 func FuzzLoad(f *testing.F) {
 	for i, hidden := range [][]int{nil, {4}, {3, 2}} {
 		m := sampleModel(uint64(i), hidden)
+		if i == 1 {
+			m.Replies = []string{"YES", "NO", "MAYBE"}
+		}
 		b, _ := Marshal(m)
 		f.Add(b)
 	}

@@ -53,15 +53,36 @@ func (m *Model) Next(query, reply string) int {
 }
 
 // Generate returns the model's reply to query: characters until EOS or
-// MaxReply characters.
+// MaxReply characters, only allowed replies when the model has a list.
 func (m *Model) Generate(query string) string {
-	var reply []byte
-	for len(reply) < m.MaxReply {
-		k := m.Next(query, string(reply))
+	r, _ := m.GenerateRuns(query)
+	return r
+}
+
+// GenerateRuns is Generate that also counts the network runs: the steps
+// where more than one class was allowed (the Z80 engines skip the others).
+func (m *Model) GenerateRuns(query string) (reply string, runs int) {
+	t := m.ReplyTrie()
+	var r []byte
+	node := 0
+	for len(r) < m.MaxReply {
+		var k int
+		switch {
+		case t == nil:
+			k = m.Next(query, string(r))
+			runs++
+		case len(t.Nodes[node]) == 1: // known without the network
+			e := t.Nodes[node][0]
+			k, node = e.Class, e.Next
+		default:
+			e := t.Pick(node, m.Forward(m.Input(query, string(r))))
+			k, node = e.Class, e.Next
+			runs++
+		}
 		if k >= len(m.Charset) {
 			break
 		}
-		reply = append(reply, m.Charset[k])
+		r = append(r, m.Charset[k])
 	}
-	return string(reply)
+	return string(r), runs
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Hashes worked out by hand from SPEC.md section 2:
+// Hashes worked out by hand from docs/DESIGN.md section 2:
 //
 //	" hi" = (32*31+104)*31+105            = 34081, 34081 % 128 = 33
 //	"hi " = (104*31+105)*31+32            = 103231 -> 37695 (16 bits), % 128 = 63
@@ -164,7 +164,8 @@ func TestLeadingSpacesIgnored(t *testing.T) {
 	}
 }
 
-// refGenerate is a second, deliberately plain reading of SPEC.md section 2
+// refGenerate is a second, deliberately plain reading of docs/DESIGN.md
+// section 2
 // (int arithmetic with explicit wrapping, division-free floor shift), so the
 // package's inference is checked against an independent implementation.
 func refGenerate(m *Model, query string) string {
@@ -184,6 +185,9 @@ func refGenerate(m *Model, query string) string {
 		return q
 	}
 	q := strings.TrimLeft(query, " ")
+	if len(q) > 62 { // the line buffer of the programs' chat mode
+		q = q[:62]
+	}
 	q = " " + strings.Map(func(r rune) rune {
 		if r >= 'A' && r <= 'Z' {
 			return r + 32
@@ -251,7 +255,7 @@ func randomQuery(rng *rand.Rand) string {
 	case 0:
 		n = rng.IntN(2)
 	case 1:
-		n = 60
+		n = 60 + 10*rng.IntN(7) // up to the 120 of a long command tail
 	default:
 		n = rng.IntN(61)
 	}

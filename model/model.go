@@ -2,13 +2,16 @@
 // whose integer inference is defined bit-exactly here. The Z80 code that
 // tools/pack generates must give the same reply as Generate for every query.
 //
-// The numerics (SPEC.md section 2):
-//   - inputs 0..QueryBuckets-1: trigram counts of " query " (lower-cased),
-//     inputs QueryBuckets..: 1-,2-,3-gram counts of the last 8 generated
+// The numerics (docs/DESIGN.md, "2. The model, exactly"):
+//   - inputs 0..QueryBuckets-1: trigram counts of " query " (lower-cased,
+//     leading spaces dropped, at most MaxQuery characters), inputs
+//     QueryBuckets..: 1-,2-,3-gram counts of the last 8 generated
 //     characters; every count is multiplied by InputScale;
 //   - each layer: acc = sum(w*x) + bias in 16-bit two's complement (wraps),
 //     then arithmetic shift right by Shift, then ReLU on all but the last;
-//   - greedy argmax (first maximum wins), stop at EOS or MaxReply characters.
+//   - greedy argmax (first maximum wins), over the classes that continue an
+//     allowed reply when the model has a list of them; stop at EOS or
+//     MaxReply characters.
 package model
 
 import "fmt"
@@ -35,6 +38,10 @@ type Model struct {
 	MaxReply       int   // reply length limit
 
 	Layers []Layer
+
+	// Replies, when not empty, are the only replies Generate may give
+	// (replies.go). Model files of version 1 have none.
+	Replies []string
 
 	// Meta is free-form provenance: training data hash, seed, accuracy,
 	// the secret's name. Sorted by key when written.
@@ -128,5 +135,5 @@ func (m *Model) Validate() error {
 	if in != m.Classes() {
 		return fmt.Errorf("model: last layer has %d outputs, charset needs %d (with EOS)", in, m.Classes())
 	}
-	return nil
+	return m.validateReplies()
 }

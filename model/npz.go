@@ -18,9 +18,10 @@ import (
 	"github.com/sbinet/npyio/npz"
 )
 
-// The anchor's export (SPEC.md section 2): a NumPy zip with fcN_weight
-// (int8, out x in, -2..1) and fcN_bias (int16) for N = 1..layers,
-// _architecture (JSON bytes) and _charset (bytes, EOS as a NUL at the end).
+// The anchor's export (docs/DESIGN.md, "3. The model file"): a NumPy zip
+// with fcN_weight (int8, out x in, -2..1) and fcN_bias (int16) for
+// N = 1..layers, _architecture (JSON bytes) and _charset (bytes, EOS as a
+// NUL at the end).
 
 // maxNPZEntry bounds one array; the anchor's largest is 64 KB.
 const maxNPZEntry = 16 << 20
