@@ -25,6 +25,10 @@ type example struct {
 	target int32
 	line   int32 // index into dataset.lines
 	k      int32 // position in the response
+	// allowed: the classes that continue an allowed reply after the first
+	// k characters (constrained decoding, docs/DESIGN.md section 2); nil
+	// when every class is (more distinct replies than a model holds)
+	allowed []int32
 }
 
 // dataset is everything training and measuring need from the text.
@@ -70,6 +74,12 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 	for i := 0; i < len(m.Charset); i++ {
 		classOf[m.Charset[i]] = int32(i)
 	}
+	// The model will allow only the data's replies: the program's pick at
+	// each step is the first maximum among the classes its trie allows.
+	var trie *model.ReplyTrie
+	if rs := responses(pairs); len(rs) <= model.MaxReplies {
+		trie = (&model.Model{Charset: m.Charset, Replies: rs}).ReplyTrie()
+	}
 	for li, l := range ds.lines {
 		if len(answers[l.Input]) > 1 {
 			ds.conflict += l.count
@@ -77,6 +87,7 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 		if len(l.Response) > m.MaxReply {
 			return nil, fmt.Errorf("%s:%d: response is %d characters, the model stops at %d", l.File, l.Line, len(l.Response), m.MaxReply)
 		}
+		node := 0
 		for k := 0; k <= len(l.Response); k++ {
 			target := int32(m.EOS())
 			if k < len(l.Response) {
@@ -88,6 +99,14 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 			}
 			x := m.Input(l.Input, l.Response[:k])
 			e := example{target: target, line: int32(li), k: int32(k)}
+			if trie != nil {
+				for _, edge := range trie.Nodes[node] {
+					e.allowed = append(e.allowed, int32(edge.Class))
+					if int32(edge.Class) == target {
+						node = edge.Next
+					}
+				}
+			}
 			for i, v := range x {
 				if v != 0 {
 					e.idx = append(e.idx, uint8(i))

@@ -15,13 +15,13 @@ func predict(n *network, ds *dataset, workers int) []int32 {
 		r := newRowState(n)
 		for i := lo; i < hi; i++ {
 			n.forward(&ds.examples[i], r)
-			pred[i] = int32(argmax(r.act[len(r.act)-1]))
+			pred[i] = pickAllowed(r.act[len(r.act)-1], ds.examples[i].allowed)
 		}
 	})
 	return pred
 }
 
-// predictNext asks the model package's integer inference, model.Next, for
+// predictNext asks the model package's integer inference, model.Forward, for
 // the class of each example in idx (all examples when idx is nil).
 func predictNext(m *model.Model, ds *dataset, idx []int, workers int) []int32 {
 	if idx == nil {
@@ -35,10 +35,31 @@ func predictNext(m *model.Model, ds *dataset, idx []int, workers int) []int32 {
 		for j := lo; j < hi; j++ {
 			e := &ds.examples[idx[j]]
 			l := &ds.lines[e.line]
-			pred[j] = int32(m.Next(l.Input, l.Response[:e.k]))
+			pred[j] = pickAllowed(m.Forward(m.Input(l.Input, l.Response[:e.k])), e.allowed)
 		}
 	})
 	return pred
+}
+
+// pickAllowed is the class the program prints: the first maximum of out
+// among the allowed classes (all of them when allowed is nil).
+func pickAllowed[T int16 | float32](out []T, allowed []int32) int32 {
+	if allowed == nil {
+		best := 0
+		for i := range out {
+			if out[i] > out[best] {
+				best = i
+			}
+		}
+		return int32(best)
+	}
+	best := allowed[0]
+	for _, c := range allowed[1:] {
+		if out[c] > out[best] {
+			best = c
+		}
+	}
+	return best
 }
 
 // score returns the character accuracy and the exact-reply accuracy of
