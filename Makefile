@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run=^$$ -fuzz=^FuzzParseHidden$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/train
 	$(GO) test -run=^$$ -fuzz=^FuzzDecodeNPZ$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
 	$(GO) test -run=^$$ -fuzz=^FuzzParse$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/gendata/knowledge
+	$(GO) test -run=^$$ -fuzz=^FuzzParseGroups$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/eval
 	$(GO) test -run=^$$ -fuzz=^FuzzLineEditor$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzTerminal$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzRunCOM$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
@@ -97,7 +98,9 @@ bench-web: deps-browser
 # the emulator, chat mode; every reply is also checked against the model.
 eval:
 	$(GO) run ./tools/eval -com assets/GUESS.COM -data assets/guess/heldout.txt -model assets/guess/guess.model
-	$(GO) run ./tools/eval -com assets/CHAT.COM -data assets/chat/heldout.txt -model assets/chat/chat.model
+	$(GO) run ./tools/eval chat -com assets/CHAT.COM -model assets/chat/chat.model -train assets/chat/train.txt \
+	    -heldout assets/chat/heldout-far.txt,assets/chat/heldout-dev.txt,assets/chat/heldout.txt \
+	    -consistency assets/chat/consistency.txt -garbage 6000 -margins
 
 # ---- assets: data -> model -> .COM, with fixed seeds ----------------------
 # knowledge.txt --gendata--> train.txt --balance--> out/ --train--> .model

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"z80ulm/emu"
 	"z80ulm/model"
@@ -55,19 +54,16 @@ func Evaluate(com []byte, pairs []model.Pair, progress func(done int)) (*Report,
 	r := &Report{}
 	for i := 0; i < len(pairs); i += chunk {
 		part := pairs[i:min(i+chunk, len(pairs))]
-		var in strings.Builder
+		var lines []string
 		for _, p := range part {
 			if q := model.TrimQuery(p.Input); q == "" || q[0] == '!' || len(p.Input) > gen.LineMax-2 {
 				return nil, fmt.Errorf("%s:%d: %q is not a question chat mode can take", p.File, p.Line, p.Input)
 			}
-			in.WriteString(p.Input + "\r")
+			lines = append(lines, p.Input)
 		}
-		res, err := emu.RunCOM(com, emu.RunOptions{Input: in.String(), MaxTStates: uint64(len(part)+1) * 2e9})
+		res, err := runChat(com, lines)
 		if err != nil {
-			return nil, err
-		}
-		if res.Fault != nil {
-			return nil, fmt.Errorf("the program faulted after %d questions: %v", i, res.Fault)
+			return nil, fmt.Errorf("after %d questions: %v", i, err)
 		}
 		if res.Reason != emu.ReasonExhausted {
 			return nil, fmt.Errorf("the program stopped (%s) before reading all questions %d..%d", res.Reason, i+1, i+len(part))

@@ -22,6 +22,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "chat" { // CHAT's evaluation: chat.go
+		if err := chatMain(os.Args[2:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "eval chat:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	com := flag.String("com", "", "the CP/M program (.COM)")
 	data := flag.String("data", "", "held-out questions: input|expected lines")
 	modelPath := flag.String("model", "", "the program's model: check every reply against model.Generate")
