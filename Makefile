@@ -6,7 +6,7 @@ GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] && echo || (command -v sudo >/dev/null && echo sudo -n))
 
-.PHONY: bench-train bench-web all test bench eval assets assets-guess assets-chat serve web run deps deps-x11 deps-browser fuzz vet clean
+.PHONY: exercise bench-train bench-web all test bench eval assets assets-guess assets-chat serve web run deps deps-x11 deps-browser fuzz vet clean
 
 all: test
 
@@ -72,10 +72,19 @@ fuzz:
 bench:
 	$(GO) test -run=^$$ -bench=. -benchtime=2s ./model
 	$(GO) test -run=^$$ -bench=. -benchtime=30x ./emu
+	$(MAKE) exercise
 	$(GO) test -run=^$$ -bench=Speed -benchtime=1x ./tools/pack/gen
 	GOOS=js GOARCH=wasm $(GO) test -run=^$$ -bench=. -benchtime=5x -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec ./emu
 	$(MAKE) bench-train
 	$(MAKE) bench-web
+
+# The instruction exerciser (owner: emu): random instruction streams over
+# every prefix, documented and undocumented, on our Z80 core and on
+# libz80ex, compared in registers, flags, memory and T-states. make test
+# runs 20,000 streams; this runs 5 million.
+EXERCISE ?= 5000000
+exercise: deps-x11
+	$(GO) test -count=1 -run=^TestExerciser$$ -v -timeout 60m ./emu -args -exercise $(EXERCISE)
 
 # Trainer (owner: train): the 20-questions data balanced to 20,000 lines in
 # four classes (YES/NO/MAYBE/WIN), default shape. Prints per epoch loss,

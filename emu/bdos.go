@@ -85,6 +85,7 @@ type bdosState struct {
 	editing bool // a BDOS 10 read is in progress (it waits for more keys)
 	edit    lineEditor
 	polls   int
+	unknown map[byte]int // calls of functions CP/M 2.2 does not have, by number
 
 	disk   *drive
 	found  []dirEntry // matches of the last search first
@@ -98,21 +99,17 @@ func (b *bdosState) reset() {
 	b.found, b.foundN = nil, 0
 }
 
-const (
-	bdosViaJump = true  // called at 0005h: the JP there is charged
-	bdosDirect  = false // called at the entry itself
-)
-
-// bdosCall runs the function in C.
-func (c *core) bdosCall(viaJump bool) stop {
+// bdosCall runs the function in C. CP/M 2.2 answers a function it does not
+// know with 0 in A and HL; so does this BDOS, and it counts the call
+// (bdosState.unknown) for the -stats output.
+func (c *core) bdosCall() stop {
 	fn := c.cpu.BC.Lo
 	var f bdosFunc
 	if int(fn) < len(bdosTable) {
 		f = bdosTable[fn]
 	}
 	if f == nil {
-		c.failf("unknown BDOS function %d", fn)
-		return stopFault
+		f = bdosUnknown
 	}
 	if !(fn == 11 || (fn == 6 && c.cpu.DE.Lo == 0xFF)) {
 		c.bdos.polls = 0
@@ -127,9 +124,6 @@ func (c *core) bdosCall(viaJump bool) stop {
 		return stopFault
 	}
 	c.setResult(v)
-	if viaJump {
-		c.t += 10
-	}
 	c.ret()
 	if o == idle {
 		return stopWait
@@ -301,4 +295,15 @@ func (c *core) failf(format string, args ...any) outcome {
 	c.faultf(format, args...)
 	c.fault.What += fmt.Sprintf(" (called from %04XH)", c.mem.word(c.cpu.SP)-3)
 	return fail
+}
+
+// bdosUnknown answers a function number CP/M 2.2 does not have (a program
+// probing for a later version, say): 0 in A and HL, and a count of the
+// call by number.
+func bdosUnknown(c *core) (uint16, outcome) {
+	if c.bdos.unknown == nil {
+		c.bdos.unknown = map[byte]int{}
+	}
+	c.bdos.unknown[c.cpu.BC.Lo]++
+	return 0, done
 }

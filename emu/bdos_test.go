@@ -41,15 +41,18 @@ func TestRunCOMConsoleLines(t *testing.T) {
 	if string(r.Output) != want || r.Reason != ReasonExit || r.Fault != nil {
 		t.Fatalf("output %q reason %q fault %v; want %q exit", r.Output, r.Reason, r.Fault, want)
 	}
-	// Per line, counted by hand from the program (see echoProgram):
-	// BDOS 10 returns (20), ld a,(nn) 13, or a 4, jr z not taken 7,
+	// Per line, counted by hand from the program (see echoProgram): a line
+	// is handed over at the BDOS entry, after the JP at 0005h; so each line
+	// holds the RET of its own BDOS 10 call and the JP of the next one (20), ld a,(nn) 13, or a 4, jr z not taken 7,
 	// print CR LF 10+7+17+20, ld a,(nn) 13, ld hl 10, ld b,a 4, five loop passes of
 	// 7+11+11+7+17+20+10+10+6 plus djnz (13, 8 on the last), jr 12,
 	// print the prompt 54, then ld de 10, ld c 7, call 17 into the BDOS 10
 	// that asks for the next line.
 	perLine := uint64(20 + 13 + 4 + 7 + 54 + 13 + 10 + 4 + 4*(99+13) + (99 + 8) + 12 + 54 + 10 + 7 + 17)
-	// The empty line: BDOS 10 returns (20), ld a 13, or a 4, jr z taken 12, ret 10.
-	last := uint64(20 + 13 + 4 + 12 + 10)
+	// The empty line: BDOS 10 returns (10), ld a 13, or a 4, jr z taken 12,
+	// ret 10 to 0000h, where JP WBOOT (10) leads to the BIOS jump table's
+	// JP (10) to the warm boot.
+	last := uint64(10 + 13 + 4 + 12 + 10 + 10 + 10)
 	wantLines := []LineStat{{"hello", perLine, 11}, {"world", perLine, 11}, {"", last, 0}}
 	if len(r.Lines) != len(wantLines) {
 		t.Fatalf("lines %+v, want %+v", r.Lines, wantLines)
@@ -59,8 +62,9 @@ func TestRunCOMConsoleLines(t *testing.T) {
 			t.Errorf("line %d: %+v, want %+v", i, l, wantLines[i])
 		}
 	}
-	// Start: print prompt 54, ld de 10, ld c 7, call 17; then the lines.
-	if total := 54 + 10 + 7 + 17 + 2*perLine + last; r.TStates != total {
+	// Start: print prompt 54, ld de 10, ld c 7, call 17, JP at 0005h 10;
+	// then the lines.
+	if total := 54 + 10 + 7 + 17 + 10 + 2*perLine + last; r.TStates != total {
 		t.Errorf("total %d T-states, want %d", r.TStates, total)
 	}
 }

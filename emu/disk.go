@@ -289,3 +289,11 @@ type dirEntry struct {
 	name   string
 	extent int
 }
+
+// Geometry of drive A:, as the disk parameter block states it.
+const (
+	spt       = 32                         // records per track
+	dsm       = driveBytes/blockSize - 1   // last block number
+	drm       = 1023                       // last directory entry number
+	dirBlocks = (drm + 1) * 32 / blockSize // blocks the directory takes
+)

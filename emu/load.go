@@ -37,7 +37,6 @@ func (c *core) load(com []byte, tail string) error {
 	c.cpu.SP = stackTop - 2
 	c.mem.setWord(c.cpu.SP, 0x0000)
 	c.cpu.PC = tpaBase
-	c.floor = uint16(tpaBase + len(com))
 	c.fault = nil
 	c.bdos.reset()
 	return nil

@@ -59,7 +59,7 @@ func TestMachineBootDirAndRun(t *testing.T) {
 		t.Fatalf("status %v", st)
 	}
 	wantScreen(t, m, SignOn, "A>dir", "A: HI       COM : README   TXT", "A>hi", "HELLO", "A>")
-	if m.TStates() != 10+7+17+20+10 {
+	if m.TStates() != 10+7+17+20+10+exitT {
 		t.Errorf("T-states %d", m.TStates())
 	}
 	row, col, vis := m.Terminal().Cursor()
@@ -218,12 +218,12 @@ func TestHostDrive(t *testing.T) {
 }
 
 func TestMachineFaultReturnsToCCP(t *testing.T) {
-	m, _ := New(Config{Files: fstest.MapFS{"BAD.COM": {Data: []byte{0x00, 0xED, 0x77}}}, Autoexec: "bad"})
+	m, _ := New(Config{Files: fstest.MapFS{"BAD.COM": {Data: []byte{0x00, 0xF3, 0x76}}}, Autoexec: "bad"})
 	if st := m.RunFor(1_000_000); st != Waiting || m.Program() != "" {
 		t.Fatalf("status %v program %q", st, m.Program())
 	}
 	s := screen(m)
-	if len(s) < 3 || s[len(s)-3] != "illegal or undocumented opcode ED 77 at PC=0101H" ||
+	if len(s) < 3 || s[len(s)-3] != "HALT with interrupts disabled at PC=0102H" ||
 		s[len(s)-2] != "AF=0000 BC=0000 DE=0000 HL=0000 IX=0000 IY=0000 SP=E3FE" || s[len(s)-1] != "A>" {
 		t.Fatalf("screen:\n%s", strings.Join(s, "\n"))
 	}

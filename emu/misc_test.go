@@ -56,7 +56,7 @@ func TestDiskInfoFunctions(t *testing.T) {
 	p.at("fcb").op(0).str("NEW     TXT").op(make([]byte, 24)...)
 	p.hexA()
 	r, _ := RunCOM(p.bytes(t), RunOptions{})
-	if want := "01 00 E4 10 E4 30 00 05 00 01 "; string(r.Output) != want {
+	if want := "01 00 F3 00 F2 60 00 05 00 01 "; string(r.Output) != want {
 		t.Fatalf("output %q, want %q", r.Output, want)
 	}
 	if f, ok := r.Fault.(*Fault); !ok || !strings.HasPrefix(f.What, "write to read-only drive A:") {

@@ -278,6 +278,87 @@ func um0080() []um0080Row {
 	return rows
 }
 
+// undocumented is the timing of the instructions the manual leaves out, as
+// Sean Young's "The Undocumented Z80 Documented" gives it and libz80ex
+// implements it (TestTimingAgainstZ80ex). Like um0080 it is written
+// independently of timing.go.
+func undocumented() []um0080Row {
+	var rows []um0080Row
+	add := func(asm string, t int, code ...byte) {
+		rows = append(rows, um0080Row{family: "undocumented", asm: asm, code: code, t: t})
+	}
+	for r := 0; r < 8; r++ {
+		t := 8
+		if r == 6 {
+			t = 15
+		}
+		add("SLL "+regNames[r], t, 0xCB, byte(0x30|r))
+	}
+	for _, x := range []struct {
+		name   string
+		prefix byte
+	}{{"IX", 0xDD}, {"IY", 0xFD}} {
+		half := [8]string{"B", "C", "D", "E", x.name + "H", x.name + "L", "", "A"}
+		for _, h := range []int{4, 5} {
+			add("INC "+half[h], 8, x.prefix, byte(0x04|h<<3))
+			add("DEC "+half[h], 8, x.prefix, byte(0x05|h<<3))
+			add("LD "+half[h]+",n", 11, x.prefix, byte(0x06|h<<3))
+			for s := 0; s < 8; s++ {
+				if s != 6 {
+					add("LD "+half[h]+","+half[s], 8, x.prefix, byte(0x40|h<<3|s))
+				}
+				if s != 6 && s != 4 && s != 5 {
+					add("LD "+half[s]+","+half[h], 8, x.prefix, byte(0x40|s<<3|h))
+				}
+			}
+			for op := 0; op < 8; op++ {
+				add("ALU A,"+half[h], 8, x.prefix, byte(0x80|op<<3|h))
+			}
+		}
+		// The prefix before an instruction that does not use HL, H or L:
+		// LD B,B ... LD A,A and ALU A,r with r not H or L take 4+4.
+		for _, s := range []int{0, 1, 2, 3, 7} {
+			for d := 0; d < 8; d++ {
+				if d != 4 && d != 5 && d != 6 {
+					add(fmt.Sprintf("%s: LD %s,%s", x.name, half[d], half[s]), 8, x.prefix, byte(0x40|d<<3|s))
+				}
+			}
+			for op := 0; op < 8; op++ {
+				add(fmt.Sprintf("%s: ALU A,%s", x.name, half[s]), 8, x.prefix, byte(0x80|op<<3|s))
+			}
+		}
+		add("SLL ("+x.name+"+d)", 23, x.prefix, 0xCB, 0x36)
+		for op := 0; op < 256; op++ {
+			if op&7 == 6 {
+				continue
+			}
+			t := 23
+			if op&0xC0 == 0x40 {
+				t = 20
+			}
+			add(fmt.Sprintf("%02X on (%s+d) and a register", op, x.name), t, x.prefix, 0xCB, byte(op))
+		}
+	}
+	for _, op := range []byte{0x4C, 0x54, 0x5C, 0x64, 0x6C, 0x74, 0x7C} {
+		add("NEG", 8, 0xED, op)
+	}
+	for _, op := range []byte{0x55, 0x5D, 0x65, 0x6D, 0x75, 0x7D} {
+		add("RETN", 14, 0xED, op)
+	}
+	for _, op := range []byte{0x4E, 0x66, 0x6E, 0x76, 0x7E} {
+		add("IM", 8, 0xED, op)
+	}
+	add("IN F,(C)", 12, 0xED, 0x70)
+	add("OUT (C),0", 12, 0xED, 0x71)
+	for op := 0; op < 256; op++ {
+		if op < 0x40 || op == 0x77 || op == 0x7F || op >= 0x80 && op < 0xA0 || op >= 0xC0 ||
+			op >= 0xA0 && op&4 != 0 {
+			add(fmt.Sprintf("ED %02X (no-op)", op), 8, 0xED, byte(op))
+		}
+	}
+	return rows
+}
+
 // key returns the timing-table lookup bytes of a row (DD CB d op has its
 // displacement third).
 func (r um0080Row) key() [4]byte {
@@ -289,10 +370,15 @@ func (r um0080Row) key() [4]byte {
 	return b
 }
 
-// TestTimingTableMatchesManual checks every table entry against um0080,
-// and that no table entry is missing from the manual.
+// TestTimingTableMatchesManual checks every table entry against um0080 and
+// undocumented, and that no table entry is missing from them.
 func TestTimingTableMatchesManual(t *testing.T) {
 	rows := um0080()
+	// 252 unprefixed + 248 CB + 58 ED + 2*(39 DD/FD + 31 DDCB/FDCB) documented opcodes.
+	if len(rows) != 252+248+58+2*(39+31) {
+		t.Errorf("manual table has %d rows", len(rows))
+	}
+	rows = append(rows, undocumented()...)
 	seen := map[[4]byte]bool{}
 	families := map[string]int{}
 	for _, r := range rows {
@@ -302,33 +388,36 @@ func TestTimingTableMatchesManual(t *testing.T) {
 		}
 		seen[k] = true
 		families[r.family]++
-		got, taken, ok := instrTime(k)
-		if !ok || int(got) != r.t || int(taken) != r.taken {
-			t.Errorf("%s (%s, % X): table has %d/%d ok=%v, manual says %d/%d",
-				r.asm, r.family, r.code, got, taken, ok, r.t, r.taken)
+		got, taken, prefix := instrTime(k)
+		if prefix || int(got) != r.t || int(taken) != r.taken {
+			t.Errorf("%s (%s, % X): table has %d/%d prefix=%v, reference says %d/%d",
+				r.asm, r.family, r.code, got, taken, prefix, r.t, r.taken)
 		}
 	}
-	if len(families) != 11 {
-		t.Errorf("expected the manual's 11 instruction families, got %d", len(families))
+	if len(families) != 12 {
+		t.Errorf("expected the manual's 11 instruction families and the undocumented, got %d", len(families))
 	}
-	// The other direction: every nonzero entry of each table is a row.
-	check := func(name string, tab *[256]uint8, key func(i int) [4]byte) {
+	// The other direction: every nonzero entry of each table is a row, and
+	// every ED and DD CB / FD CB opcode has a time.
+	check := func(name string, tab *[256]uint8, key func(i int) [4]byte, full bool) {
 		for i, v := range tab {
-			if v != 0 && !seen[key(i)] {
-				t.Errorf("%s[%02X] = %d is not in the manual", name, i, v)
+			if v != 0 && !seen[key(i)] || v == 0 && full {
+				t.Errorf("%s[%02X] = %d is not in the references", name, i, v)
 			}
 		}
 	}
-	check("mainTime", &mainTime, func(i int) [4]byte { return [4]byte{byte(i)} })
-	check("cbTime", &cbTime, func(i int) [4]byte { return [4]byte{0xCB, byte(i)} })
-	check("edTime", &edTime, func(i int) [4]byte { return [4]byte{0xED, byte(i)} })
-	check("xyTime(DD)", &xyTime, func(i int) [4]byte { return [4]byte{0xDD, byte(i)} })
-	check("xyTime(FD)", &xyTime, func(i int) [4]byte { return [4]byte{0xFD, byte(i)} })
-	check("xycbTime(DD)", &xycbTime, func(i int) [4]byte { return [4]byte{0xDD, 0xCB, 0x05, byte(i)} })
-	check("xycbTime(FD)", &xycbTime, func(i int) [4]byte { return [4]byte{0xFD, 0xCB, 0x05, byte(i)} })
-	// 252 unprefixed + 248 CB + 58 ED + 2*(39 DD/FD + 31 DDCB/FDCB) documented opcodes.
-	if len(rows) != 252+248+58+2*(39+31) {
-		t.Errorf("manual table has %d rows", len(rows))
+	check("mainTime", &mainTime, func(i int) [4]byte { return [4]byte{byte(i)} }, false)
+	check("cbTime", &cbTime, func(i int) [4]byte { return [4]byte{0xCB, byte(i)} }, true)
+	check("edTime", &edTime, func(i int) [4]byte { return [4]byte{0xED, byte(i)} }, true)
+	check("xyTime(DD)", &xyTime, func(i int) [4]byte { return [4]byte{0xDD, byte(i)} }, false)
+	check("xyTime(FD)", &xyTime, func(i int) [4]byte { return [4]byte{0xFD, byte(i)} }, false)
+	check("xycbTime(DD)", &xycbTime, func(i int) [4]byte { return [4]byte{0xDD, 0xCB, 0x05, byte(i)} }, true)
+	check("xycbTime(FD)", &xycbTime, func(i int) [4]byte { return [4]byte{0xFD, 0xCB, 0x05, byte(i)} }, true)
+	// A DD or FD prefix before any other opcode is a prefix of its own.
+	for op := 0; op < 256; op++ {
+		if _, _, prefix := instrTime([4]byte{0xDD, byte(op)}); prefix != (xyTime[op] == 0 && op != 0xCB) {
+			t.Errorf("DD %02X: prefix=%v", op, prefix)
+		}
 	}
 }
 
@@ -347,7 +436,7 @@ func TestStepTiming(t *testing.T) {
 	flags := []uint8{0x00, 0xFF, 0x40, 0x01, 0x04, 0x80, 0xBE, 0x41}
 	bcs := []uint16{0x0201, 0x0001, 0x0100, 0x0101, 0x0000}
 	n := 0
-	for _, r := range um0080() {
+	for _, r := range append(um0080(), undocumented()...) {
 		if r.asm == "HALT" {
 			continue // a fault on this machine; see TestFaults
 		}
