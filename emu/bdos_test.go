@@ -105,7 +105,7 @@ func TestConsoleFunctions(t *testing.T) {
 	p.bdos(12).op(0xCD).w("hexa")               // version
 	p.bdos(11).op(0xCD).w("hexa")               // status: no key yet
 	p.bdos(1).op(0xCD).w("hexa")                // input: hands over "ab\r", echoes 'a'
-	p.bdos(11).op(0xCD).w("hexa")               // status: 'b' waits
+	p.bdos(11).op(0xCD).w("hexa")               // status: 'b' waits (CP/M 2.2 says 01h)
 	p.op(0x1E, 0xFF).bdos(6).op(0xCD).w("hexa") // direct input: 'b', no echo
 	p.op(0x1E, '!').bdos(6)                     // direct output
 	p.op(0x1E, 0xFF).bdos(6).op(0xCD).w("hexa") // direct input: CR
@@ -117,7 +117,7 @@ func TestConsoleFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "22 00 a61 FF 62 !0D "; string(r.Output) != want || r.Reason != ReasonExhausted {
+	if want := "22 00 a61 01 62 !0D "; string(r.Output) != want || r.Reason != ReasonExhausted {
 		t.Fatalf("output %q reason %q, want %q and input exhausted", r.Output, r.Reason, want)
 	}
 	// A polling loop gets the next line after pollsBeforeIdle polls.
@@ -165,7 +165,8 @@ func diskProgram(t testing.TB) []byte {
 	p.op(0x11).w("del").bdos(19).op(0xCD).w("hexa")  // delete NEW.TXT
 	call(19, "del")                                  // again: nothing to delete
 	p.op(0xC9)                                       // ret
-	p.at("pname").op(0x21, 0x81, 0x00, 0x06, 11)     // pname: ld hl,0081h / ld b,11
+	p.at("pname").op(0x0F, 0x0F, 0x0F, 0xC6, 0x81)   // pname: entry A of the record: rrca x3 / add a,81h
+	p.op(0x6F, 0x26, 0x00, 0x06, 11)                 // ld l,a / ld h,0 / ld b,11
 	p.at("ploop").op(0x5E, 0xE5, 0xC5).bdos(2)       // ld e,(hl) / push hl / push bc / print
 	p.op(0xC1, 0xE1, 0x23, 0x10).rel("ploop")        // pop bc / pop hl / inc hl / djnz
 	p.op(0x1E, ' ').bdos(2).op(0xC9)                 // print ' ' / ret
@@ -203,13 +204,13 @@ func TestDiskFunctions(t *testing.T) {
 		"00 41 00 42 00 43 01 43 " + // three reads and end of file
 		"00 42 " + // random read of record 1
 		"00 03 " + // file size: 3 records
-		"00 HELLO   TXT 00 TEST    TXT FF " + // search first, next, next
+		"00 HELLO   TXT 01 TEST    TXT FF " + // search first, next (the record's second entry), next
 		"00 FF 00 00 1A " + // rename, open old name, open and read HELLO.TXT
 		"00 FF " // delete, delete again
 	if string(out) != want {
 		t.Fatalf("output\n%q\nwant\n%q", out, want)
 	}
-	if len(d.files) != 1 || d.files["HELLO   TXT"] == nil {
-		t.Fatalf("drive holds %v", d.names())
+	if len(d.files) != 1 || d.file(0, "HELLO   TXT") == nil {
+		t.Fatalf("drive holds %v", d.names(0))
 	}
 }

@@ -1,10 +1,11 @@
 package emu
 
-// Disk functions of the BDOS (13-40) on drive A:. They work on the FCB at
-// DE: drive byte, 8+3 name, EX, S1, S2, RC, allocation map, CR and the
-// random record R0-R2. No open-file table is kept: every call finds the
-// file by the FCB's name and the record from EX/S2/CR, which is all a CP/M
-// program can rely on anyway. Files belong to every user number.
+// Disk functions of the BDOS (13-40) on drive A: (docs/DESIGN.md, "The
+// CP/M machine"). They work on the FCB at DE: drive byte, 8+3 name (bit 7
+// of the name bytes: attributes), EX, S1, S2, RC, allocation map, CR and
+// the random record R0-R2. No open-file table is kept: every call finds
+// the file by the FCB's name and the current user number, and the record
+// from EX/S2/CR (or R0-R2), which is all a CP/M program can rely on.
 
 // FCB field offsets.
 const (
@@ -19,7 +20,8 @@ const (
 )
 
 // fcbName returns the 11-byte name of the FCB at a, attribute bits cleared
-// and lower case folded (CP/M names are upper case).
+// and lower case folded (CP/M names are upper case; the CCP folds what is
+// typed, and programs that pass lower case mean the same file).
 func (c *core) fcbName(a uint16) string {
 	var b [nameLen]byte
 	for i := range b {
@@ -32,80 +34,83 @@ func (c *core) fcbName(a uint16) string {
 	return string(b[:])
 }
 
-// fcbOnA reports whether the FCB names drive A: (0 = current drive, 1 = A:).
-func (c *core) fcbOnA(a uint16) bool {
-	d := c.mem[a+fcbDrive]
-	return d == 0 || d == 1
+// fcbDisk checks the FCB's drive byte (0 the current drive, 1 A:, 2 B:,
+// ...): a drive other than A: is a select error, as on a CP/M machine
+// with one drive.
+func (c *core) fcbDisk(a uint16) outcome {
+	if d := c.mem[a+fcbDrive] & 0x1F; d > 1 {
+		return c.bdosError(d-1, "Select")
+	}
+	return done
 }
 
-// seqRecord is the record the FCB's EX, S2 and CR point at.
+// seqRecord is the record the FCB's EX, S2 and CR point at. CR runs to 128
+// at the end of an extent (the next access moves to the next extent).
 func (c *core) seqRecord(a uint16) int {
 	ex := int(c.mem[a+fcbEX] & 0x1F)
 	s2 := int(c.mem[a+fcbS2] & 0x3F)
-	return (s2*32+ex)*extentRecs + int(c.mem[a+fcbCR]&0x7F)
+	return (s2*32+ex)*extentRecs + int(min(c.mem[a+fcbCR], extentRecs))
 }
 
-// setPosition points EX, S2 and CR at record rec and sets RC to the number
-// of records of that extent.
-func (c *core) setPosition(a uint16, f *diskFile, rec int) {
-	ext := rec / extentRecs
+// setPosition points EX, S2 and CR at record rec; at the end of an extent
+// they stay on that extent with CR = 128, as the BDOS leaves them. RC and
+// the allocation map follow the extent.
+func (c *core) setPosition(a uint16, k fileKey, rec int) {
+	ext, cr := rec/extentRecs, rec%extentRecs
+	if cr == 0 && ext > 0 {
+		ext, cr = ext-1, extentRecs
+	}
 	c.mem[a+fcbEX] = byte(ext & 0x1F)
 	c.mem[a+fcbS2] = byte(ext >> 5)
-	c.mem[a+fcbCR] = byte(rec % extentRecs)
-	c.setRC(a, f, ext)
+	c.mem[a+fcbCR] = byte(cr)
+	c.setAlloc(a, k, ext)
 }
 
-func (c *core) setRC(a uint16, f *diskFile, ext int) {
-	rc := f.records() - ext*extentRecs
-	rc = max(0, min(rc, extentRecs))
-	c.mem[a+fcbRC] = byte(rc)
-	// A plausible allocation map: one nonzero block number per 2 KB used.
-	for i := 0; i < 16; i++ {
-		c.mem[a+fcbAlloc+uint16(i)] = 0
-	}
-	blocks := (rc*recordSize + blockSize - 1) / blockSize
-	for i := 0; i < blocks; i++ {
-		c.mem.setWord(a+fcbAlloc+uint16(2*i), uint16(16+ext*8+i))
+// setAlloc fills RC and the allocation map of the FCB at a for extent ext
+// of file k, as the directory entry holds them.
+func (c *core) setAlloc(a uint16, k fileKey, ext int) {
+	d := c.bdos.disk
+	if f := d.files[k]; f != nil {
+		c.mem.put(a+fcbRC, dirSlot{k, f, ext, d.firstBlock(k)}.allocMap())
 	}
 }
 
-// lookup returns the file the FCB at a names (wildcards match the first
-// file that fits), or "" if there is none.
-func (c *core) lookup(a uint16) string {
-	if !c.fcbOnA(a) {
-		return ""
-	}
+// lookup returns the key of the file the FCB at a names in the current
+// user's files (wildcards match the first file that fits); ok is false if
+// there is none.
+func (c *core) lookup(a uint16) (fileKey, bool) {
 	pat := c.fcbName(a)
+	u := c.bdos.user
 	if !containsWild(pat) {
-		if c.bdos.disk.files[pat] != nil {
-			return pat
-		}
-		return ""
+		k := fileKey{u, pat}
+		return k, c.bdos.disk.files[k] != nil
 	}
-	for _, n := range c.bdos.disk.names() {
+	for _, n := range c.bdos.disk.names(u) {
 		if match(pat, n) {
-			return n
+			return fileKey{u, n}, true
 		}
 	}
-	return ""
+	return fileKey{}, false
 }
 
-func containsWild(n string) bool {
-	for i := 0; i < len(n); i++ {
-		if n[i] == '?' {
-			return true
-		}
+// writable refuses a change to a write-protected drive or a read-only file
+// as CP/M does: "Bdos Err On A: R/O" or "File R/O", then a warm boot.
+func (c *core) writable(f *diskFile) outcome {
+	if c.bdos.disk.readOnly || c.bdos.protect {
+		return c.bdosError(0, "R/O")
 	}
-	return false
-}
-
-// writable faults the program when drive A: is read-only, as CP/M stops a
-// program with "Bdos Err On A: R/O".
-func (c *core) writable() outcome {
-	if c.bdos.disk.readOnly {
-		return c.failf("write to read-only drive A:")
+	if f != nil && f.attrs&attrRO != 0 {
+		return c.bdosError(0, "File R/O")
 	}
 	return done
+}
+
+// bdosError prints a BDOS error as CP/M 2.2 does ("Bdos Err On B: Select")
+// and ends the program with a warm boot. (CP/M waits for a key before the
+// warm boot; this machine does not, so that no typed key is lost.)
+func (c *core) bdosError(drive byte, what string) outcome {
+	c.print("\r\nBdos Err On " + string(rune('A'+drive)) + ": " + what)
+	return exit
 }
 
 // hostErr faults the program when the host file system refuses a change.
@@ -113,184 +118,242 @@ func (c *core) hostErr(err error) outcome {
 	return c.failf("drive A: host file system: %v", err)
 }
 
-// 13: reset disk system: DMA back to 0080h, drive A: selected, writable
-// again unless mapped read-only.
+// 13: reset disk system: DMA back to 0080h, drive A: selected and
+// writable again. A is FFh if a file whose name starts with '$' exists (the
+// CCP looks for $$$.SUB this way), else 0.
 func bdosResetDisk(c *core) (uint16, outcome) {
 	c.bdos.dma = tailBuf
+	c.bdos.protect = false
+	for k := range c.bdos.disk.files {
+		if k.name[0] == '$' {
+			return 0xFF, done
+		}
+	}
 	return 0, done
 }
 
-// 14: select disk: only A: exists.
+// 14: select disk E: only A: (0) exists; another is a select error.
 func bdosSelectDisk(c *core) (uint16, outcome) {
 	if e := c.cpu.DE.Lo; e != 0 {
-		return 0, c.failf("select of drive %c: (only A: exists)", 'A'+e&0x0F)
+		return 0, c.bdosError(e&0x0F, "Select")
 	}
 	return 0, done
 }
 
-// 15: open file: 0 if found (FCB filled in for its extent EX), FFh if not.
+// 15: open file: 0 if found (FCB filled in for extent EX of the file,
+// the name with its attribute bits), FFh if not.
 func bdosOpen(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	n := c.lookup(a)
-	if n == "" {
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
+	}
+	k, ok := c.lookup(a)
+	if !ok {
 		return 0xFF, done
 	}
-	f := c.bdos.disk.files[n]
+	f := c.bdos.disk.files[k]
 	c.mem[a+fcbS2] = 0
 	ext := int(c.mem[a+fcbEX] & 0x1F)
 	if ext >= f.extents() {
 		return 0xFF, done
 	}
-	c.mem.put(a+fcbName, []byte(n))
-	c.setRC(a, f, ext)
+	e := dirSlot{k, f, ext, 0}.dirEntry()
+	c.mem.put(a+fcbName, e[1:12])
+	c.setAlloc(a, k, ext)
 	return 0, done
 }
 
-// 16: close file: 0 if it exists, FFh if not (data is already stored).
+// 16: close file: 0 if it exists, FFh if not (the data is already stored).
 func bdosClose(c *core) (uint16, outcome) {
-	if c.lookup(c.cpu.DE.U16()) == "" {
+	a := c.cpu.DE.U16()
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
+	}
+	if _, ok := c.lookup(a); !ok {
 		return 0xFF, done
 	}
 	return 0, done
 }
 
-// 17: search first: the first directory entry matching the FCB ('?' in a
-// name or EX position matches anything; '?' as the drive matches every
-// entry) is copied to the DMA buffer; A = 0, or FFh if none matches.
+// 17: search first: the first directory entry that matches the FCB ('?'
+// in the name or EX matches anything; '?' as the drive byte matches every
+// entry of every user). The directory record holding it is copied to the
+// DMA buffer; A is its number in that record (0-3), or FFh if none.
 func bdosSearchFirst(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	c.bdos.found, c.bdos.foundN = nil, 0
-	all := c.mem[a+fcbDrive] == '?'
-	if !all && !c.fcbOnA(a) {
-		return 0xFF, done
-	}
-	pat := c.fcbName(a)
-	exPat := c.mem[a+fcbEX]
-	for _, n := range c.bdos.disk.names() {
-		if !all && !match(pat, n) {
-			continue
-		}
-		f := c.bdos.disk.files[n]
-		for e := 0; e < f.extents(); e++ {
-			if all || exPat == '?' || int(exPat&0x1F) == e {
-				c.bdos.found = append(c.bdos.found, dirEntry{n, e})
-			}
+	s := &c.bdos.search
+	*s = searchState{all: c.mem[a+fcbDrive] == '?', user: c.bdos.user, name: c.fcbName(a),
+		ex: c.mem[a+fcbEX], s2: c.mem[a+fcbS2], active: true}
+	if !s.all {
+		if o := c.fcbDisk(a); o != done {
+			return 0, o
 		}
 	}
 	return bdosSearchNext(c)
 }
 
+// searchState is what search next continues from.
+type searchState struct {
+	active bool
+	all    bool // the drive byte was '?'
+	user   byte
+	name   string
+	ex, s2 byte
+	next   int // directory entry to look at next
+}
+
+func (s *searchState) matches(d dirSlot) bool {
+	if s.all {
+		return true
+	}
+	if d.key.user != s.user || !match(s.name, d.key.name) {
+		return false
+	}
+	return s.ex == '?' || d.extent == int(s.s2&0x3F)*32+int(s.ex&0x1F)
+}
+
 // 18: search next: the next match of the last search first.
 func bdosSearchNext(c *core) (uint16, outcome) {
-	if c.bdos.foundN >= len(c.bdos.found) {
+	s := &c.bdos.search
+	if !s.active {
 		return 0xFF, done
 	}
-	e := c.bdos.found[c.bdos.foundN]
-	c.bdos.foundN++
-	f := c.bdos.disk.files[e.name]
-	// The directory record: this entry first, the other three unused.
-	dma := c.bdos.dma
-	for i := uint16(0); i < recordSize; i++ {
-		c.mem[dma+i] = deletedMark
+	ds := c.bdos.disk.directory()
+	for ; s.next < len(ds); s.next++ {
+		if !s.matches(ds[s.next]) {
+			continue
+		}
+		n := s.next
+		s.next++
+		var rec [recordSize]byte
+		c.bdos.disk.sector(n/4, rec[:])
+		c.mem.put(c.bdos.dma, rec[:])
+		return uint16(n % 4), done
 	}
-	c.mem[dma] = c.bdos.user
-	c.mem.put(dma+1, []byte(e.name))
-	c.mem[dma+fcbEX] = byte(e.extent & 0x1F)
-	c.mem[dma+13] = 0
-	c.mem[dma+fcbS2] = byte(e.extent >> 5)
-	c.setRC(dma, f, e.extent)
+	s.active = false
+	return 0xFF, done
+}
+
+// 19: delete every file of the current user matching the FCB: 0, or FFh
+// if none matched.
+func bdosDelete(c *core) (uint16, outcome) {
+	a := c.cpu.DE.U16()
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
+	}
+	pat := c.fcbName(a)
+	d := c.bdos.disk
+	var ks []fileKey
+	for _, n := range d.names(c.bdos.user) {
+		if match(pat, n) {
+			k := fileKey{c.bdos.user, n}
+			if o := c.writable(d.files[k]); o != done {
+				return 0, o
+			}
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		if o := c.writable(nil); o != done {
+			return 0, o
+		}
+		return 0xFF, done
+	}
+	for _, k := range ks {
+		if err := d.remove(k); err != nil {
+			return 0, c.hostErr(err)
+		}
+	}
 	return 0, done
 }
 
-// 19: delete every file matching the FCB: 0, or FFh if none matched.
-func bdosDelete(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.writable(); o != done {
-		return 0, o
-	}
-	if !c.fcbOnA(a) {
-		return 0xFF, done
-	}
-	pat := c.fcbName(a)
-	var r uint16 = 0xFF
-	for _, n := range c.bdos.disk.names() {
-		if match(pat, n) {
-			if err := c.bdos.disk.remove(n); err != nil {
-				return 0, c.hostErr(err)
-			}
-			r = 0
-		}
-	}
-	return r, done
-}
-
 // 20: read sequential: the record at EX/S2/CR into the DMA buffer and
-// advance; 1 at end of file, FFh if the file does not exist.
+// advance; 1 at end of file (or of a file that is not there).
 func bdosReadSeq(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	n := c.lookup(a)
-	if n == "" {
-		return 0xFF, done
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
 	}
-	f := c.bdos.disk.files[n]
+	k, ok := c.lookup(a)
+	if !ok {
+		return 1, done
+	}
 	rec := c.seqRecord(a)
 	var buf [recordSize]byte
-	if !f.readRecord(rec, buf[:]) {
+	if !c.bdos.disk.files[k].readRecord(rec, buf[:]) {
 		return 1, done
 	}
 	c.mem.put(c.bdos.dma, buf[:])
-	c.setPosition(a, f, rec+1)
+	c.setPosition(a, k, rec+1)
 	return 0, done
 }
 
 // 21: write sequential: the DMA buffer to the record at EX/S2/CR and
-// advance; 2 when the drive is full, FFh if the file does not exist.
+// advance; 1 when the directory is full, 2 when the data area is full,
+// FFh if the file does not exist.
 func bdosWriteSeq(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	if o := c.writable(); o != done {
-		return 0, o
-	}
 	return c.writeAt(a, c.seqRecord(a), true)
 }
 
 // writeAt writes the DMA buffer as record rec of the FCB's file.
 func (c *core) writeAt(a uint16, rec int, advance bool) (uint16, outcome) {
-	n := c.lookup(a)
-	if n == "" {
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
+	}
+	k, ok := c.lookup(a)
+	d := c.bdos.disk
+	if o := c.writable(d.files[k]); o != done {
+		return 0, o
+	}
+	if !ok {
 		return 0xFF, done
 	}
 	var buf [recordSize]byte
 	c.mem.get(c.bdos.dma, buf[:])
-	ok, err := c.bdos.disk.writeRecord(n, rec, buf[:])
+	stored, err := d.writeRecord(k, rec, buf[:])
 	if err != nil {
 		return 0, c.hostErr(err)
 	}
-	if !ok {
+	if !stored {
+		if _, ents := d.usage(k); ents+extentsOf((rec+1)*recordSize) > dirEntries {
+			return 1, done
+		}
 		return 2, done
 	}
 	if advance {
 		rec++
 	}
-	c.setPosition(a, c.bdos.disk.files[n], rec)
+	c.setPosition(a, k, rec)
 	return 0, done
 }
 
-// 22: make file: create it empty (an existing one is truncated); FFh if
-// the name has wildcards or the drive is not A:.
+// 22: make file: create it empty for extent 0 (an existing file is
+// truncated), or, for a later extent of an existing file, point the FCB
+// at it. FFh if the name is not valid or the directory is full.
 func bdosMake(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	if o := c.writable(); o != done {
+	if o := c.fcbDisk(a); o != done {
 		return 0, o
 	}
-	n := c.fcbName(a)
-	if !c.fcbOnA(a) || containsWild(n) || n[0] == ' ' {
+	d := c.bdos.disk
+	k := fileKey{c.bdos.user, c.fcbName(a)}
+	if o := c.writable(d.files[k]); o != done {
+		return 0, o
+	}
+	if containsWild(k.name) || k.name[0] == ' ' {
 		return 0xFF, done
 	}
-	if err := c.bdos.disk.create(n); err != nil {
-		return 0, c.hostErr(err)
+	ext := int(c.mem[a+fcbS2]&0x3F)*32 + int(c.mem[a+fcbEX]&0x1F)
+	if d.files[k] == nil || ext == 0 {
+		if _, ents := d.usage(k); ents >= dirEntries {
+			return 0xFF, done
+		}
+		if err := d.create(k); err != nil {
+			return 0, c.hostErr(err)
+		}
 	}
-	c.mem[a+fcbS2] = 0
-	c.setPosition(a, c.bdos.disk.files[n], int(c.mem[a+fcbEX]&0x1F)*extentRecs)
+	c.setRandomPosition(a, k, ext*extentRecs)
 	return 0, done
 }
 
@@ -298,15 +361,19 @@ func bdosMake(c *core) (uint16, outcome) {
 // offset 16. FFh if the old file is missing or the new name is taken.
 func bdosRename(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	if o := c.writable(); o != done {
+	if o := c.fcbDisk(a); o != done {
 		return 0, o
 	}
-	old := c.lookup(a)
-	nw := c.fcbName(a + 16)
-	if old == "" || containsWild(nw) || nw[0] == ' ' || c.bdos.disk.files[nw] != nil {
+	d := c.bdos.disk
+	old, ok := c.lookup(a)
+	if o := c.writable(d.files[old]); o != done {
+		return 0, o
+	}
+	nw := fileKey{c.bdos.user, c.fcbName(a + 16)}
+	if !ok || containsWild(nw.name) || nw.name[0] == ' ' || d.files[nw] != nil {
 		return 0xFF, done
 	}
-	if err := c.bdos.disk.rename(old, nw); err != nil {
+	if err := d.rename(old, nw); err != nil {
 		return 0, c.hostErr(err)
 	}
 	return 0, done
@@ -324,35 +391,57 @@ func bdosSetDMA(c *core) (uint16, outcome) {
 	return 0, done
 }
 
-// 27: address of the allocation vector.
+// 27: address of the allocation vector, one bit per block (bit 7 of the
+// first byte is block 0), set for the directory's blocks and every file's.
 func bdosAllocVector(c *core) (uint16, outcome) { return allocAddr, done }
 
-// 28: write protect drive A: until the next cold start.
+// 28: write protect drive A: until the next warm boot or disk reset.
 func bdosWriteProtect(c *core) (uint16, outcome) {
-	c.bdos.disk.readOnly = true
+	c.bdos.protect = true
 	return 0, done
 }
 
 // 29: read-only vector: bit 0 set when A: is read-only.
 func bdosROVector(c *core) (uint16, outcome) {
-	if c.bdos.disk.readOnly {
+	if c.bdos.disk.readOnly || c.bdos.protect {
 		return 0x0001, done
 	}
 	return 0, done
 }
 
-// 30: set file attributes: accepted and ignored (0 if the file exists).
+// 30: set file attributes: bit 7 of the FCB's name bytes (t1' read-only,
+// t2' system, f1'-f4' and t3' for programs). 0, or FFh if no file matches.
 func bdosSetAttributes(c *core) (uint16, outcome) {
-	if c.lookup(c.cpu.DE.U16()) == "" {
-		return 0xFF, done
+	a := c.cpu.DE.U16()
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
 	}
-	return 0, done
+	pat := c.fcbName(a)
+	var attrs uint16
+	for i := 0; i < nameLen; i++ {
+		if c.mem[a+fcbName+uint16(i)]&0x80 != 0 {
+			attrs |= 1 << i
+		}
+	}
+	d := c.bdos.disk
+	var r uint16 = 0xFF
+	for _, n := range d.names(c.bdos.user) {
+		if match(pat, n) {
+			if o := c.writable(nil); o != done {
+				return 0, o
+			}
+			d.file(c.bdos.user, n).attrs = attrs
+			d.changes++
+			r = 0
+		}
+	}
+	return r, done
 }
 
 // 31: address of the disk parameter block.
 func bdosDPB(c *core) (uint16, outcome) { return dpbAddr, done }
 
-// 32: get (E = FFh) or set the user number.
+// 32: get (E = FFh) or set the user number (0-15).
 func bdosUserCode(c *core) (uint16, outcome) {
 	if e := c.cpu.DE.Lo; e != 0xFF {
 		c.bdos.user = e & 0x0F
@@ -362,7 +451,8 @@ func bdosUserCode(c *core) (uint16, outcome) {
 	return uint16(c.bdos.user), done
 }
 
-// randomRecord reads R0-R2; ok is false past the 8 MB a file can hold.
+// randomRecord reads R0-R2; ok is false past the 8 MB a file can hold (R2
+// must be 0).
 func (c *core) randomRecord(a uint16) (int, bool) {
 	if c.mem[a+fcbR0+2] != 0 {
 		return 0, false
@@ -370,19 +460,24 @@ func (c *core) randomRecord(a uint16) (int, bool) {
 	return int(c.mem.word(a + fcbR0)), true
 }
 
-// 33: read random: the record R0-R1 into the DMA buffer, without moving
-// on. 1 reading unwritten data, 4 an unwritten extent, 6 past the disk's end.
+// 33: read random: the record R0-R1 into the DMA buffer; a sequential
+// access after it starts at that record again. 1 reading unwritten data
+// (past the end of the file, within its last extent), 4 an extent the file
+// does not have, 6 past the 8 MB a file can hold.
 func bdosReadRandom(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
+	}
 	rec, ok := c.randomRecord(a)
 	if !ok {
 		return 6, done
 	}
-	n := c.lookup(a)
-	if n == "" {
-		return 0xFF, done
+	k, found := c.lookup(a)
+	if !found {
+		return 4, done
 	}
-	f := c.bdos.disk.files[n]
+	f := c.bdos.disk.files[k]
 	if rec/extentRecs >= f.extents() {
 		return 4, done
 	}
@@ -391,52 +486,97 @@ func bdosReadRandom(c *core) (uint16, outcome) {
 		return 1, done
 	}
 	c.mem.put(c.bdos.dma, buf[:])
-	c.setPosition(a, f, rec)
+	c.setRandomPosition(a, k, rec)
 	return 0, done
 }
 
-// 34: write random: the DMA buffer to record R0-R1 (gaps read as zeros).
+// setRandomPosition points EX, S2 and CR at record rec itself (a random
+// access does not advance).
+func (c *core) setRandomPosition(a uint16, k fileKey, rec int) {
+	ext := rec / extentRecs
+	c.mem[a+fcbEX] = byte(ext & 0x1F)
+	c.mem[a+fcbS2] = byte(ext >> 5)
+	c.mem[a+fcbCR] = byte(rec % extentRecs)
+	c.setAlloc(a, k, ext)
+}
+
+// 34: write random: the DMA buffer to record R0-R1 (a gap before it reads
+// as zeros).
 func bdosWriteRandom(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	if o := c.writable(); o != done {
-		return 0, o
-	}
 	rec, ok := c.randomRecord(a)
 	if !ok {
 		return 6, done
 	}
-	return c.writeAt(a, rec, false)
+	v, o := c.writeAt(a, rec, false)
+	if o == done && v == 0 {
+		k, _ := c.lookup(a)
+		c.setRandomPosition(a, k, rec)
+	}
+	return v, o
 }
 
-// 35: compute file size: R0-R2 = number of records.
+// 35: compute file size: R0-R2 = the number of records (the record after
+// the last one written).
 func bdosFileSize(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	n := c.lookup(a)
-	if n == "" {
+	if o := c.fcbDisk(a); o != done {
+		return 0, o
+	}
+	k, ok := c.lookup(a)
+	if !ok {
 		return 0xFF, done
 	}
-	r := c.bdos.disk.files[n].records()
+	c.setR(a, c.bdos.disk.files[k].records())
+	return 0, done
+}
+
+func (c *core) setR(a uint16, r int) {
 	c.mem[a+fcbR0] = byte(r)
 	c.mem[a+fcbR0+1] = byte(r >> 8)
 	c.mem[a+fcbR0+2] = byte(r >> 16)
-	return 0, done
 }
 
 // 36: set random record: R0-R2 from the sequential position.
 func bdosSetRandom(c *core) (uint16, outcome) {
 	a := c.cpu.DE.U16()
-	r := c.seqRecord(a)
-	c.mem[a+fcbR0] = byte(r)
-	c.mem[a+fcbR0+1] = byte(r >> 8)
-	c.mem[a+fcbR0+2] = byte(r >> 16)
+	c.setR(a, c.seqRecord(a))
 	return 0, done
 }
 
-// 37: reset drive: nothing to do.
-func bdosResetDrive(c *core) (uint16, outcome) { return 0, done }
+// 37: reset drive: clears a write protection (BDOS 28).
+func bdosResetDrive(c *core) (uint16, outcome) {
+	if c.cpu.DE.U16()&1 != 0 {
+		c.bdos.protect = false
+	}
+	return 0, done
+}
 
-// 38, 39: not used by CP/M 2.2; they return 0.
+// 38, 39: not used by CP/M 2.2 (MP/M's drive access and free); they
+// return 0.
 func bdosUnused(c *core) (uint16, outcome) { return 0, done }
 
 // 40: write random with zero fill: gaps are always zero-filled here.
 func bdosWriteRandomZero(c *core) (uint16, outcome) { return bdosWriteRandom(c) }
+
+// updateALV writes the allocation vector into memory when the drive has
+// changed since the last time: the directory's blocks and the files'
+// blocks, which lie one after the other from block 0.
+func (c *core) updateALV() {
+	d := c.bdos.disk
+	if d == nil || c.bdos.alvAt == d.changes+1 {
+		return
+	}
+	c.bdos.alvAt = d.changes + 1
+	used := d.usedBlocks()
+	for i := 0; i < (dsm+1)/8; i++ {
+		var v byte
+		switch n := used - 8*i; {
+		case n >= 8:
+			v = 0xFF
+		case n > 0:
+			v = byte(uint16(0xFF00) >> n)
+		}
+		c.mem[allocAddr+uint16(i)] = v
+	}
+}

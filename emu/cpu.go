@@ -12,7 +12,8 @@ type stop int
 const (
 	stopNone   stop = iota // keep going (internal)
 	stopBudget             // the T-state budget is used up
-	stopWait               // the program waits for console input
+	stopWait               // the program waits for console input (a read found no key)
+	stopIdle               // the program has just been found idle (polling with nothing else to do)
 	stopExit               // warm boot: the program ended
 	stopFault              // the program faulted (core.fault says why)
 )
@@ -30,12 +31,21 @@ type core struct {
 	patch patch // see stepAs
 
 	keys   console
+	edit   lineEditor            // the line being typed (BDOS 10 or the CCP)
+	polls  pollState             // console polls that found no key (idle)
 	out    func(byte)            // console output (terminal or buffer)
 	starve func(block bool) bool // called when a read finds no key; may add some
 	column int                   // console column as the BDOS counts it (TABs, line editing)
 	echoes int                   // console bytes that echoed typed keys (not printed by the program)
 
+	// The time of the characters of a reply (LastCharTStates): what the
+	// program prints between two reads of the keyboard.
+	replyChars int    // characters printed since the last key was read
+	lastOut    uint64 // T-state count at the last of them
+	charT      uint64 // T-states between the last two of a reply
+
 	bdos bdosState
+	bios biosState
 }
 
 func newCore() *core {
@@ -374,39 +384,64 @@ func (c *core) ret() {
 	c.t += 10
 }
 
-// conout writes one console character the way the BDOS does: TAB expands
-// to spaces up to the next multiple of 8, and the column is tracked for the
-// line editor.
+// conout writes one console character as the BDOS does: a TAB expands to
+// spaces up to the next multiple of 8, and the column is counted as CP/M
+// counts it (a printable character adds one, BS takes one back, LF sets it
+// to 0; CR and other control characters leave it).
 func (c *core) conout(b byte) {
-	if b == keyTab {
+	switch {
+	case b == keyTab:
 		for {
-			c.rawout(' ')
+			c.column++
+			c.emit(' ')
 			if c.column&7 == 0 {
 				return
 			}
 		}
+	case b == keyDEL:
+	case b >= 0x20:
+		c.column++
+	case b == keyBS:
+		c.column = max(0, c.column-1)
+	case b == keyLF:
+		c.column = 0
 	}
-	c.rawout(b)
+	c.emit(b)
 }
 
-// rawout writes a byte as is (BDOS 6) and keeps the column.
-func (c *core) rawout(b byte) {
-	switch {
-	case b == keyCR:
-		c.column = 0
-	case b == keyBS:
-		if c.column > 0 {
-			c.column--
-		}
-	case b >= 0x20 && b < keyDEL:
-		c.column++
-	}
+// emit writes a byte to the console as it is.
+func (c *core) emit(b byte) {
 	if c.out != nil {
 		c.out(b)
 	}
 }
 
-// printf writes a message from the system (CCP, fault reports).
+// output is conout for what a program prints (BDOS 2 and 9).
+func (c *core) output(b byte) {
+	c.charOut()
+	c.conout(b)
+}
+
+// rawOutput writes what a program prints as it is, without TAB expansion
+// or column counting (BDOS 6, BIOS CONOUT).
+func (c *core) rawOutput(b byte) {
+	c.charOut()
+	c.emit(b)
+}
+
+// charOut notes the time of a character the program prints.
+func (c *core) charOut() {
+	if c.replyChars > 0 {
+		c.charT = c.t - c.lastOut
+	}
+	c.lastOut = c.t
+	c.replyChars++
+}
+
+// newReply starts a new reply: the program has read a key.
+func (c *core) newReply() { c.replyChars = 0 }
+
+// print writes a message from the system (CCP, faults, BDOS errors).
 func (c *core) print(s string) {
 	for i := 0; i < len(s); i++ {
 		c.conout(s[i])

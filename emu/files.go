@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // Drive A: seen from outside the machine: what a front end needs to let a
 // person drop a file on the machine, list it, download it or reset the
-// drive. Names are host-style ("GUESS.COM"), converted to CP/M's 8.3 form.
+// drive. Names are host-style ("GUESS.COM"), converted to CP/M's 8.3 form;
+// the files are user 0's (the user a machine boots in).
 
 // FileInfo describes one file on drive A:.
 type FileInfo struct {
@@ -23,8 +25,8 @@ var ErrBadName = errors.New("not a CP/M file name (8.3, no spaces or <>.,;:=?*[]
 func (m *Machine) Files() []FileInfo {
 	d := m.c.bdos.disk
 	var out []FileInfo
-	for _, n := range d.names() {
-		out = append(out, FileInfo{Name: displayName(n), Size: len(d.files[n].data)})
+	for _, n := range d.names(0) {
+		out = append(out, FileInfo{Name: displayName(n), Size: len(d.file(0, n).data)})
 	}
 	return out
 }
@@ -45,7 +47,7 @@ func (m *Machine) ReadFile(name string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", name, ErrBadName)
 	}
-	f := m.c.bdos.disk.files[n]
+	f := m.c.bdos.disk.file(0, n)
 	if f == nil {
 		return nil, fmt.Errorf("%s: %w", displayName(n), os.ErrNotExist)
 	}
@@ -64,23 +66,24 @@ func (m *Machine) WriteFile(name string, data []byte) error {
 	if d.readOnly {
 		return fmt.Errorf("%s: drive A: is read-only", displayName(n))
 	}
+	k := fileKey{0, n}
 	f := &diskFile{data: append([]byte(nil), data...)}
-	if old := d.files[n]; old != nil {
-		f.host = old.host
+	if old := d.files[k]; old != nil {
+		f.host, f.attrs = old.host, old.attrs
 	}
 	if d.host != "" {
 		if f.host == "" {
-			f.host = displayName(n)
+			f.host = hostRel(k)
 		}
 		// Check the size before touching the host file.
-		if err := d.fits(n, len(data)); err != nil {
+		if err := d.fits(k, len(data)); err != nil {
 			return fmt.Errorf("%s: %w", displayName(n), err)
 		}
-		if err := os.WriteFile(d.hostPathOf(f.host), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(d.host, f.host), data, 0o644); err != nil {
 			return err
 		}
 	}
-	if err := d.add(n, f); err != nil {
+	if err := d.add(k, f); err != nil {
 		return fmt.Errorf("%s: %w", displayName(n), err)
 	}
 	d.changes++
@@ -94,13 +97,14 @@ func (m *Machine) RemoveFile(name string) error {
 	if !ok {
 		return fmt.Errorf("%s: %w", name, ErrBadName)
 	}
-	if d.files[n] == nil {
+	k := fileKey{0, n}
+	if d.files[k] == nil {
 		return fmt.Errorf("%s: %w", displayName(n), os.ErrNotExist)
 	}
 	if d.readOnly {
 		return fmt.Errorf("%s: drive A: is read-only", displayName(n))
 	}
-	return d.remove(n)
+	return d.remove(k)
 }
 
 // DiskChanges counts the changes made to drive A: since boot, by programs

@@ -15,7 +15,7 @@ func FuzzLineEditor(f *testing.F) {
 		var e lineEditor
 		e.reset(int(max), int(col))
 		for _, k := range keys {
-			res := e.feed(k, func(b byte) {})
+			res := e.feed(Key(k), func(b byte) {})
 			if len(e.buf) > int(max) {
 				t.Fatalf("line of %d exceeds max %d", len(e.buf), max)
 			}

@@ -39,57 +39,69 @@ func (c *core) load(com []byte, tail string) error {
 	c.cpu.PC = tpaBase
 	c.fault = nil
 	c.bdos.reset()
+	c.polls = pollState{}
+	c.bdos.alvAt = 0
+	c.updateALV()
 	return nil
 }
 
 // setTail writes the tail (already upper-cased, with its leading space) at
-// 0080h and parses its first two words into the FCBs at 005Ch and 006Ch.
+// 0080h and parses its first two file names into the FCBs at 005Ch and
+// 006Ch, as the CCP does.
 func (c *core) setTail(tail string) {
 	c.mem[tailBuf] = byte(len(tail))
 	for i := 1; i < 128; i++ {
 		c.mem[tailBuf+i] = 0
 	}
 	copy(c.mem[tailBuf+1:], tail)
-	words := strings.Fields(tail)
-	for len(words) < 2 {
-		words = append(words, "")
-	}
 	for i := fcb1; i < tailBuf; i++ {
 		c.mem[i] = 0
 	}
-	f1 := parseFCB(words[0])
-	f2 := parseFCB(words[1])
+	f1, rest := parseFCB(tail)
+	f2, _ := parseFCB(rest)
 	copy(c.mem[fcb1:], f1[:])
 	copy(c.mem[fcb2:], f2[:])
 }
 
-// parseFCB turns a word like "B:NAME.EXT" or "*.COM" into the first 16
-// bytes of an FCB: drive (0 = default, 1 = A:, ...), name and type blank
-// padded, '*' expanded to '?'.
-func parseFCB(w string) (f [16]byte) {
-	if len(w) >= 2 && w[1] == ':' && w[0] >= 'A' && w[0] <= 'P' {
-		f[0] = w[0] - 'A' + 1
-		w = w[2:]
+// parseFCB reads a file name from the start of s as the CCP does (blanks
+// skipped first) into the first 16 bytes of an FCB: drive (0 = default, 1
+// = A:, ...), name and type blank padded, '*' filling the rest of its
+// field with '?', EX S1 S2 RC zero. A name ends at a delimiter (the end,
+// a blank or control character, = _ . : ; < >); characters past 8 (or 3
+// for the type) are skipped. It returns what follows the name.
+func parseFCB(s string) (f [16]byte, rest string) {
+	s = strings.TrimLeft(s, " ")
+	if len(s) >= 2 && s[1] == ':' && s[0] >= 'A' && s[0] <= 'P' {
+		f[0] = s[0] - 'A' + 1
+		s = s[2:]
 	}
-	base, ext := w, ""
-	if i := strings.IndexByte(w, '.'); i >= 0 {
-		base, ext = w[:i], w[i+1:]
+	s = scanField(f[1:9], s)
+	if len(s) > 0 && s[0] == '.' {
+		s = scanField(f[9:12], s[1:])
+	} else {
+		fill(f[9:12], ' ')
 	}
-	fill := func(dst []byte, s string) {
-		for i := range dst {
-			dst[i] = ' '
-		}
-		for i := 0; i < len(s) && i < len(dst); i++ {
+	return f, s
+}
+
+// scanField fills one field of a file name from s and returns the rest of
+// s from the delimiter on.
+func scanField(dst []byte, s string) string {
+	fill(dst, ' ')
+	i := 0
+	for ; i < len(s) && !isDelim(s[i]); i++ {
+		if i < len(dst) {
 			if s[i] == '*' {
-				for j := i; j < len(dst); j++ {
-					dst[j] = '?'
-				}
-				return
+				fill(dst[i:], '?')
+			} else if dst[i] == ' ' {
+				dst[i] = s[i]
 			}
-			dst[i] = s[i]
 		}
 	}
-	fill(f[1:9], base)
-	fill(f[9:12], ext)
-	return f
+	return s[i:]
+}
+
+// isDelim tells the characters that end a file name on a command line.
+func isDelim(b byte) bool {
+	return b <= ' ' || strings.IndexByte("=_.:;<>", b) >= 0
 }

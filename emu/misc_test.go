@@ -1,7 +1,6 @@
 package emu
 
 import (
-	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -56,11 +55,8 @@ func TestDiskInfoFunctions(t *testing.T) {
 	p.at("fcb").op(0).str("NEW     TXT").op(make([]byte, 24)...)
 	p.hexA()
 	r, _ := RunCOM(p.bytes(t), RunOptions{})
-	if want := "01 00 F3 00 F2 60 00 05 00 01 "; string(r.Output) != want {
-		t.Fatalf("output %q, want %q", r.Output, want)
-	}
-	if f, ok := r.Fault.(*Fault); !ok || !strings.HasPrefix(f.What, "write to read-only drive A:") {
-		t.Fatalf("fault %v", r.Fault)
+	if want := "01 00 F3 00 F2 60 00 05 00 01 \r\nBdos Err On A: R/O"; string(r.Output) != want || r.Reason != ReasonExit {
+		t.Fatalf("output %q reason %s, want %q and a warm boot", r.Output, r.Reason, want)
 	}
 	// The DPB describes the drive the BDOS emulates: 2 KB blocks, 16 KB
 	// per directory entry, 2048 blocks, 1024 entries.
@@ -87,7 +83,7 @@ func TestMachinePollingIdles(t *testing.T) {
 	}
 	// 100 polls of ld c (7) + call (17) + BDOS (20) + or a (4) + jr (12);
 	// it stops right after the last BDOS call returns.
-	if used := m.TStates(); used != pollsBeforeIdle*60-16 {
+	if used := m.TStates(); used != idlePolls*60-16 {
 		t.Fatalf("%d T-states used", used)
 	}
 	m.Type("z")

@@ -26,6 +26,9 @@ type Result struct {
 	Reason  string // "exit", "input exhausted", "t-state limit" or "fault"
 	Fault   error  // non-nil if the program faulted (a *Fault)
 	Lines   []LineStat
+	// UnknownBDOS counts the calls of BDOS functions CP/M 2.2 does not
+	// have, by number (they return 0 in A and HL, as in CP/M).
+	UnknownBDOS map[byte]int
 }
 
 // LineStat describes one input line the program consumed: the T-states
@@ -50,11 +53,13 @@ const (
 // RunCOM runs a CP/M program directly, without the CCP: com is loaded at
 // 0100h with the command tail, and Input is typed into the console one line
 // at a time: a line is handed over when the program wants to read and the
-// previous one is used up (a read with BDOS 1 or 10, or a run of
-// pollsBeforeIdle fruitless polls with BDOS 6/11). Line ends "\n" and "\r\n"
-// are typed as CR, as a terminal's Return key sends. When the input is used
-// up and the program waits for more, the run ends with "input exhausted".
-// The error is for bad options only; a program's own failure is Result.Fault.
+// previous one is used up (a read with BDOS 1 or 10 or BIOS CONIN, or a
+// program found idle, polling the keyboard with nothing else to do). Line
+// ends "\n" and "\r\n" are typed as CR, as a terminal's Return key sends.
+// When the input is used up and the program waits for more (it reads, or
+// it stays idle for idleGrace T-states), the run ends with "input
+// exhausted". The error is for bad options only; a program's own failure
+// is Result.Fault.
 func RunCOM(com []byte, opt RunOptions) (Result, error) {
 	lines := splitInput(opt.Input)
 	var out bytes.Buffer
@@ -90,22 +95,20 @@ type StreamOptions struct {
 	OnLine func(LineStat)
 }
 
+// idleGrace is how long a program found idle may go on polling after the
+// input has ended before RunStream ends it (5 s of a 4 MHz Z80): a program
+// that only looked idle prints or reads before then.
+const idleGrace = 20_000_000
+
 // RunStream runs a CP/M program directly (no CCP) with its console on a
 // stream: keys come from opt.Input as the program asks for them, output goes
 // to opt.Out as it is printed, and the machine is paced to opt.MHz (0 = as
 // fast as the host can). Keys Input returns up to a CR make one line of
 // Result.Lines. The run ends when the program exits or faults, when it
-// waits for a key after Input said io.EOF, or at MaxTStates.
+// waits for a key after Input said io.EOF (a read, or idle polling for
+// idleGrace T-states), or at MaxTStates.
 func RunStream(com []byte, opt StreamOptions) (res Result, err error) {
-	var d *drive
-	switch {
-	case opt.HostDir != "" && opt.Files != nil:
-		return Result{}, errors.New("emu: Files and HostDir are both set; pick one")
-	case opt.HostDir != "":
-		d, err = newHostDrive(opt.HostDir, opt.Writable)
-	default:
-		d, err = newMemDrive(opt.Files)
-	}
+	d, err := newDrive(opt.Files, opt.HostDir, opt.Writable)
 	if err != nil {
 		return Result{}, err
 	}
@@ -196,13 +199,18 @@ func RunStream(com []byte, opt StreamOptions) (res Result, err error) {
 		slice = uint64(hz / 100) // 10 ms of machine time
 	}
 	var s stop
+loop:
 	for {
 		next := limit
 		if limit-c.t > slice {
 			next = c.t + slice
 		}
 		s = c.runSafe(next)
-		if s == stopBudget && c.t < limit {
+		switch s {
+		case stopBudget:
+			if c.t >= limit {
+				break loop
+			}
 			w.Flush()
 			if hz > 0 {
 				due := wall0.Add(time.Duration(float64(c.t-t0) / hz * 1e9))
@@ -210,13 +218,29 @@ func RunStream(com []byte, opt StreamOptions) (res Result, err error) {
 					time.Sleep(d)
 				}
 			}
-			continue
+			if c.polls.idle {
+				if eof && c.t-c.polls.since >= idleGrace {
+					s = stopWait
+					break loop
+				}
+				if hz == 0 && !eof {
+					time.Sleep(10 * time.Millisecond) // idle and unthrottled: do not spin the host
+				}
+			}
+		case stopIdle:
+			// Found idle: hand over what input there is; the program
+			// goes on polling either way.
+			if !eof {
+				take(false)
+			}
+		case stopWait:
+			// A read found no key: wait for one.
+			if eof || !take(true) {
+				break loop
+			}
+		default:
+			break loop
 		}
-		// A polling program found no key: wait for one rather than spin.
-		if s == stopWait && !eof && take(true) {
-			continue
-		}
-		break
 	}
 	switch s {
 	case stopExit:
@@ -231,6 +255,9 @@ func RunStream(com []byte, opt StreamOptions) (res Result, err error) {
 	}
 	closeLine()
 	res.TStates = c.t
+	if len(c.bdos.unknown) > 0 {
+		res.UnknownBDOS = copyCounts(c.bdos.unknown)
+	}
 	if err := w.Flush(); err != nil {
 		return res, err
 	}

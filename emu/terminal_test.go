@@ -147,7 +147,7 @@ func TestLineEditor(t *testing.T) {
 		var echo []byte
 		res, used := editMore, 0
 		for i := 0; i < len(tc.keys) && res == editMore; i++ {
-			res = e.feed(tc.keys[i], func(b byte) { echo = append(echo, b) })
+			res = e.feed(Key(tc.keys[i]), func(b byte) { echo = append(echo, b) })
 			used++
 		}
 		if string(e.buf) != tc.line || string(echo) != tc.echo || res != tc.res || used != tc.used {
