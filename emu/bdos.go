@@ -80,7 +80,7 @@ type bdosState struct {
 	stopped bool // ^S stopped the screen: the call waits for the next key
 	protect bool // BDOS 28 made drive A: read-only until the next warm boot
 	search  searchState
-	alvAt   uint64         // drive.changes+1 when the ALV in memory was written
+	alvAt   uint64       // drive.changes+1 when the ALV in memory was written
 	unknown map[byte]int // calls of functions CP/M 2.2 does not have, by number
 
 	disk *drive

@@ -63,9 +63,9 @@ const (
 
 // Geometry of drive A:, as the disk parameter block states it.
 const (
-	spt = 32                        // records per track
-	dsm = driveBytes/blockSize - 1  // last block number
-	drm = dirEntries - 1            // last directory entry number
+	spt = 32                       // records per track
+	dsm = driveBytes/blockSize - 1 // last block number
+	drm = dirEntries - 1           // last directory entry number
 )
 
 // cpmName converts a host file name to the 11-byte CP/M form. ok is false
