@@ -64,6 +64,7 @@ fuzz:
 	$(GO) test -run=^$$ -fuzz=^FuzzRunCOM$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzCCP$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzLine$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/asm
+	$(GO) test -run=^$$ -fuzz=^FuzzSource$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/asm
 	$(GO) test -run=^$$ -fuzz=^FuzzText$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./game/keys
 	$(GO) test -run=^$$ -fuzz=^FuzzDecode$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./game/screen
 	$(GO) test -run=^$$ -fuzz=^FuzzAcceptsGzip$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/serve

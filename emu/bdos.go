@@ -342,6 +342,10 @@ func bdosReadBuffer(c *core) (uint16, outcome) {
 			c.bdos.editing = false
 			c.print("^C\r\n" + ctrlCNote)
 			return 0, exit
+		case editEnd:
+			c.bdos.editing = false
+			c.ended = true
+			return 0, block
 		case editDone:
 			c.bdos.editing = false
 			c.mem[buf+1] = byte(len(e.buf))

@@ -58,6 +58,9 @@ func (m *Machine) ccp() bool {
 			c.print("^C")
 			m.prompt, m.confirm = false, ""
 			return true
+		case editEnd:
+			c.ended = true
+			return false
 		case editDone:
 			m.prompt = false
 			line := strings.ToUpper(string(c.edit.buf))

@@ -150,6 +150,7 @@ const (
 	editMore  editResult = iota // keep feeding keys
 	editDone                    // the line is complete
 	editAbort                   // ^C at the start of the line
+	editEnd                     // ^D at the start of the line, when it ends the input (ctrlDEnds)
 )
 
 // lineEditor is the line input of BDOS function 10 and of the CCP, CP/M
@@ -167,11 +168,12 @@ const (
 // line again (so lines longer than the screen's width are best edited at
 // their end, as on a real terminal).
 type lineEditor struct {
-	max      int
-	buf      []byte
-	cur      int // cursor position in buf
-	startCol int
-	last     []byte // the previous line, for Up
+	max       int
+	buf       []byte
+	cur       int // cursor position in buf
+	startCol  int
+	last      []byte // the previous line, for Up
+	ctrlDEnds bool   // ^D on an empty line ends the input (a terminal runner's end of file)
 }
 
 func (e *lineEditor) reset(max, col int) {
@@ -310,7 +312,7 @@ func (e *lineEditor) feed(k Key, out func(byte)) editResult {
 	if k >= 0x100 {
 		return editMore
 	}
-	b := byte(k)
+	b := byte(k) & 0x7F // the parity bit is not part of the character
 	switch b {
 	case keyCR, keyLF:
 		return e.end(out)
@@ -334,12 +336,17 @@ func (e *lineEditor) feed(k Key, out func(byte)) editResult {
 	case keyCtrlE:
 		out(keyCR)
 		out(keyLF)
+		e.startCol -= e.colAt(len(e.buf)) // what follows starts the new screen line
 		return editMore
 	case keyCtrlP:
 		return editMore
 	case keyCtrlC:
 		if len(e.buf) == 0 {
 			return editAbort
+		}
+	case keyCtrlD:
+		if len(e.buf) == 0 && e.ctrlDEnds {
+			return editEnd
 		}
 	}
 	if e.cur == len(e.buf) {

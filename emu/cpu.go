@@ -36,6 +36,7 @@ type core struct {
 	out    func(byte)            // console output (terminal or buffer)
 	starve func(block bool) bool // called when a read finds no key; may add some
 	column int                   // console column as the BDOS counts it (TABs, line editing)
+	ended  bool                  // ^D on an empty line ended the input (lineEditor.ctrlDEnds)
 	echoes int                   // console bytes that echoed typed keys (not printed by the program)
 
 	// The time of the characters of a reply (LastCharTStates): what the

@@ -128,7 +128,8 @@ func newHostDrive(dir string, writable bool) (*drive, error) {
 	return d, nil
 }
 
-// fill adds the regular files of directory dir as user u's.
+// fill adds the regular files of directory dir as user u's; those that do
+// not fit the drive (in size, or in number) are left out.
 func (d *drive) fill(u byte, dir string, readDir func(string) ([]fs.DirEntry, error),
 	readFile func(string) ([]byte, error), onHost bool) error {
 	entries, err := readDir(dir)
@@ -155,8 +156,8 @@ func (d *drive) fill(u byte, dir string, readDir func(string) ([]fs.DirEntry, er
 		if onHost {
 			f.host = path
 		}
-		if err := d.add(fileKey{u, n}, f); err != nil {
-			return fmt.Errorf("drive A: %s: %w", path, err)
+		if d.add(fileKey{u, n}, f) != nil {
+			continue // left out: it does not fit the drive
 		}
 	}
 	return nil

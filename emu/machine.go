@@ -15,6 +15,10 @@ type Config struct {
 	Writable bool      // let programs change HostDir (read-only otherwise)
 	Autoexec string    // a command line the CCP runs at boot, e.g. "GUESS"
 	Output   io.Writer // if set, every console byte is also written here, as is
+	// CtrlDEnds makes ^D typed on an empty line (a program's BDOS 10 read
+	// or the CCP's) end the input, as a terminal's end of file: the
+	// machine then waits for good and Ended reports true.
+	CtrlDEnds bool
 }
 
 // Status tells why RunFor returned.
@@ -58,6 +62,7 @@ type Machine struct {
 	confirm string // the CCP asked ERA's ALL (Y/N)? for this pattern
 	waiting bool
 	spinT   uint64 // T-states of waiting not yet turned into R increments
+	fault   *Fault // what ended the last program, nil for a warm boot
 }
 
 // SignOn is the line the machine prints when it boots.
@@ -91,6 +96,7 @@ func New(cfg Config) (*Machine, error) {
 			w.Write([]byte{b})
 		}
 	}
+	m.c.edit.ctrlDEnds = cfg.CtrlDEnds
 	m.c.updateALV()
 	m.c.print(SignOn + "\r\n")
 	if cfg.Autoexec != "" {
@@ -124,6 +130,10 @@ func (m *Machine) RunFor(n uint64) (st Status) {
 		}
 	}()
 	for {
+		if c.ended {
+			m.waiting = true
+			return Waiting
+		}
 		if m.prog == "" {
 			if !m.ccp() {
 				m.wait(limit)
@@ -167,9 +177,34 @@ func (m *Machine) wait(limit uint64) {
 	m.spinT %= spinT
 }
 
+// Start loads a program directly, as if the CCP had found it on drive A:
+// and run it with the command tail (the CCP's prompt comes after it).
+func (m *Machine) Start(com []byte, name, tail string) error {
+	if err := m.c.load(com, tail); err != nil {
+		return err
+	}
+	m.prompt, m.confirm, m.fault = false, "", nil
+	m.prog = name
+	return nil
+}
+
+// Ended reports whether ^D on an empty line ended the input
+// (Config.CtrlDEnds).
+func (m *Machine) Ended() bool { return m.c.ended }
+
+// Fault returns the fault that ended the last program, or nil if it ended
+// with a warm boot.
+func (m *Machine) Fault() error {
+	if m.fault == nil {
+		return nil
+	}
+	return m.fault
+}
+
 // endProgram returns to the CCP after a warm boot or a fault.
 func (m *Machine) endProgram(f *Fault) {
 	c := m.c
+	m.fault = f
 	if f != nil {
 		if c.column != 0 {
 			c.print("\r\n")

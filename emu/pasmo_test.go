@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"z80ulm/internal/testkit"
 )
 
 // Sources of the hand-built test programs, for Debian's pasmo assembler:
@@ -73,10 +75,7 @@ nocarry: ld l,d
 }
 
 func TestProgramsAgainstPasmo(t *testing.T) {
-	pasmo, err := exec.LookPath("pasmo")
-	if err != nil {
-		t.Skip("pasmo is not installed (apt-get install pasmo)")
-	}
+	pasmo := testkit.Need(t, "pasmo")[0]
 	dir := t.TempDir()
 	for name, p := range pasmoSources {
 		src, bin := filepath.Join(dir, "p.asm"), filepath.Join(dir, "p.bin")

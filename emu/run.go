@@ -93,6 +93,9 @@ type StreamOptions struct {
 	Input func(block bool) ([]byte, error)
 	// OnLine, if set, is called as each LineStat is complete.
 	OnLine func(LineStat)
+	// CtrlDEnds makes ^D typed on an empty line of a BDOS 10 read end the
+	// input, as a terminal's end of file.
+	CtrlDEnds bool
 }
 
 // idleGrace is how long a program found idle may go on polling after the
@@ -182,6 +185,7 @@ func RunStream(com []byte, opt StreamOptions) (res Result, err error) {
 		return true
 	}
 	c.starve = take
+	c.edit.ctrlDEnds = opt.CtrlDEnds
 
 	if err := c.load(com, opt.Tail); err != nil {
 		var f *Fault
@@ -235,7 +239,7 @@ loop:
 			}
 		case stopWait:
 			// A read found no key: wait for one.
-			if eof || !take(true) {
+			if eof || c.ended || !take(true) {
 				break loop
 			}
 		default:

@@ -104,17 +104,106 @@ func TestNumbers(t *testing.T) {
 	}
 }
 
-// FuzzLine feeds arbitrary text to the line assembler: it must report
-// errors, never panic.
+// FuzzLine feeds arbitrary text to the line assembler: it reports errors,
+// never panics, and an instruction it assembles disassembles to text that
+// assembles back to the same bytes, as the decoder's form of them.
 func FuzzLine(f *testing.F) {
-	for _, s := range []string{"ld a,(ix+5)", "jr nz,x", "db 1,'a',lo(x)", "ex af,af'", "ld (hl", "ld a,hi(", "bit 9,(iy-1)", "dw $+2", "ds -1"} {
+	for _, s := range []string{"ld a,(ix+5)", "jr nz,x", "db 1,'a',lo(x)", "ex af,af'", "ld (hl", "ld a,hi(",
+		"bit 9,(iy-1)", "dw $+2", "ds -1", "djnz $", "ld (iy-128),255", "jp (ix)", "ld de,(1234h)", "out (c),a"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		a := New(0x100)
 		a.Label("x")
 		a.I(line)
-		a.Assemble()
+		b, err := a.Assemble()
 		a.Listing()
+		if err != nil || len(a.items) != 2 || a.items[1].kind != kInstr {
+			return
+		}
+		form := a.items[1].op.Form
+		text, n, ok := Disassemble(b, 0x100)
+		if !ok || n != len(b) {
+			t.Fatalf("%q assembled to % X, which disassembles as %q (%d bytes, ok %v)", line, b, text, n, ok)
+		}
+		if op, _ := Decode(b); op.Form != form {
+			t.Fatalf("%q is %q, decoded as %q", line, form, op.Form)
+		}
+		a2 := New(0x100)
+		a2.I(text)
+		b2, err := a2.Assemble()
+		if err != nil || string(b2) != string(b) {
+			t.Fatalf("%q -> % X -> %q -> % X (%v)", line, b, text, b2, err)
+		}
 	})
+}
+
+// FuzzSource assembles arbitrary source text: errors name a line, nothing
+// panics, and what assembles is the same as assembling it line by line.
+func FuzzSource(f *testing.F) {
+	f.Add("start: ld a,1 ; one\n jr start\nmsg: db \"hi$\",13\nn equ 10h\n ld b,n")
+	f.Add("db \"unterminated\nx: y: nop\n equ equ 1")
+	f.Add(" ds 3\n dw x\nx:")
+	f.Fuzz(func(t *testing.T, src string) {
+		b, err := Source(0x100, src)
+		if err != nil {
+			if !strings.Contains(err.Error(), "line ") && !strings.Contains(err.Error(), ": ") {
+				t.Fatalf("error without a place: %v", err)
+			}
+			return
+		}
+		a := New(0x100)
+		for _, l := range strings.Split(src, "\n") {
+			if err := a.sourceLine(l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if b2, err := a.Assemble(); err != nil || string(b2) != string(b) {
+			t.Fatalf("line by line: % X (%v), whole: % X", b2, err, b)
+		}
+	})
+}
+
+func TestSource(t *testing.T) {
+	got, err := Source(0x100, `
+n       equ 10h
+start:  ld a,n          ; a comment; with a semicolon
+        jr start
+msg:    db "A;B$",13,'x'
+`)
+	want := []byte{0x3E, 0x10, 0x18, 0xFC, 'A', ';', 'B', '$', 13, 'x'}
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("% X (%v), want % X", got, err, want)
+	}
+	for src, msg := range map[string]string{
+		"nop\n db \"open":    "line 2: db: unterminated string",
+		"x equ 1zz":          "line 1: equ: bad number",
+		"nop\nnop\n ldx a,1": "line 3: 0102: ldx a,1: no such instruction",
+		" db \"a\" 3":        "line 1: db: expected a comma",
+	} {
+		if _, err := Source(0x100, src); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: error %v, want %q", src, err, msg)
+		}
+	}
+}
+
+func TestDisassemble(t *testing.T) {
+	for _, op := range Forms() {
+		a := New(0x100)
+		a.I(instance(op))
+		b, err := a.Assemble()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, n, ok := Disassemble(b, 0x100)
+		a2 := New(0x100)
+		a2.I(text)
+		b2, err := a2.Assemble()
+		if !ok || n != len(b) || err != nil || string(b2) != string(b) {
+			t.Errorf("%s: % X -> %q (%d, %v) -> % X (%v)", op.Form, b, text, n, ok, b2, err)
+		}
+	}
+	if _, _, ok := Disassemble([]byte{0x21, 0x34}, 0x100); ok {
+		t.Error("a cut-off instruction disassembled")
+	}
 }

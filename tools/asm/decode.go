@@ -1,5 +1,10 @@
 package asm
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Decode returns the instruction form whose encoding starts at b (b holds
 // at least 4 bytes, or all that remain). It is the inverse of the table:
 // profilers and tests use it to time code they did not assemble.
@@ -51,3 +56,32 @@ var decodeTable = func() map[uint32]*Op {
 	}
 	return t
 }()
+
+// Disassemble returns the instruction at the start of b, which sits at
+// address pc, as source text the assembler reads back to the same bytes
+// (operands in hex, a relative jump's target as an address), and its
+// length. ok is false for bytes that are not a documented instruction.
+func Disassemble(b []byte, pc int) (text string, n int, ok bool) {
+	op, ok := Decode(b)
+	if !ok || len(b) < op.Size() {
+		return "", 0, false
+	}
+	n = op.Size()
+	text = op.Form
+	k := 0
+	for _, t := range op.Enc {
+		switch t {
+		case tokN:
+			text = strings.Replace(text, "N", fmt.Sprintf("0x%02X", b[k]), 1)
+		case tokNN:
+			text = strings.Replace(text, "N", fmt.Sprintf("0x%04X", int(b[k])|int(b[k+1])<<8), 1)
+			k++
+		case tokD:
+			text = strings.Replace(text, "+D", fmt.Sprintf("%+d", int8(b[k])), 1)
+		case tokE:
+			text = strings.Replace(text, "N", fmt.Sprintf("0x%04X", (pc+n+int(int8(b[k])))&0xFFFF), 1)
+		}
+		k++
+	}
+	return text, n, true
+}

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"z80ulm/internal/testkit"
 )
 
 // umTiming is the instruction timing of Zilog's Z80 CPU User Manual
@@ -239,10 +241,7 @@ func instance(op *Op) string {
 // TestAgainstPasmo assembles every form with the independent assembler
 // pasmo (Debian package) and compares the bytes, form by form.
 func TestAgainstPasmo(t *testing.T) {
-	pasmo, err := exec.LookPath("pasmo")
-	if err != nil {
-		t.Skip("pasmo not installed (apt-get install pasmo)")
-	}
+	pasmo := testkit.Need(t, "pasmo")[0]
 	dir := t.TempDir()
 	var src strings.Builder
 	src.WriteString("\torg 100h\n")

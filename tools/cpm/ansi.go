@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+
+	"z80ulm/emu"
 )
 
 // ansiWriter translates the ADM-3A and VT52 screen codes CP/M programs use
@@ -68,4 +70,29 @@ func (a *ansiWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// ansiKeys are the sequences today's terminals send for the keys the
+// machine knows (emu.Key), in both the ESC [ and the ESC O forms.
+var ansiKeys = map[string]emu.Key{
+	"\x1b[A": emu.KeyUp, "\x1b[B": emu.KeyDown, "\x1b[C": emu.KeyRight, "\x1b[D": emu.KeyLeft,
+	"\x1bOA": emu.KeyUp, "\x1bOB": emu.KeyDown, "\x1bOC": emu.KeyRight, "\x1bOD": emu.KeyLeft,
+	"\x1b[H": emu.KeyHome, "\x1b[F": emu.KeyEnd, "\x1bOH": emu.KeyHome, "\x1bOF": emu.KeyEnd,
+	"\x1b[1~": emu.KeyHome, "\x1b[7~": emu.KeyHome, "\x1b[4~": emu.KeyEnd, "\x1b[8~": emu.KeyEnd,
+	"\x1b[3~": emu.KeyDelete,
+}
+
+// decodeKey reads a key sequence at the start of b: the key and its
+// length, or n = 0 if b does not start with ESC. An ESC that starts no
+// sequence this machine knows is the Esc key alone.
+func decodeKey(b []byte) (k emu.Key, n int) {
+	if len(b) == 0 || b[0] != 0x1B {
+		return 0, 0
+	}
+	for seq, key := range ansiKeys {
+		if len(b) >= len(seq) && string(b[:len(seq)]) == seq {
+			return key, len(seq)
+		}
+	}
+	return emu.KeyEsc, 1
 }
