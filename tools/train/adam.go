@@ -22,13 +22,16 @@ func (a *adam) begin(t int, lr float32) {
 // makes zero weights (free on the Z80's index-list build) more common.
 func (a *adam) update(p, g, m, v []float32, decay, lo, hi float32) {
 	b1, b2 := a.beta1, a.beta2
+	// Every product is rounded before it is added (no fused multiply-add),
+	// so the step is the same on every platform.
 	for i := range p {
 		gi := g[i]
-		m[i] = b1*m[i] + (1-b1)*gi
-		v[i] = b2*v[i] + (1-b2)*gi*gi
+		m[i] = float32(b1*m[i]) + float32((1-b1)*gi)
+		v[i] = float32(b2*v[i]) + float32((1-b2)*gi*gi)
 		mh := m[i] / a.c1
 		vh := v[i] / a.c2
-		x := p[i] - a.lr*(mh/(float32(math.Sqrt(float64(vh)))+a.eps)+decay*p[i])
+		step := mh/(float32(math.Sqrt(float64(vh)))+a.eps) + float32(decay*p[i])
+		x := p[i] - float32(a.lr*step)
 		p[i] = min(max(x, lo), hi)
 	}
 }

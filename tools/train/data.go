@@ -18,7 +18,9 @@ type line struct {
 // example is one character step: the inputs of (query, response[:k]) and
 // the class that must follow (response[k], or EOS at k = len(response)).
 // The first layer is sparse (a few dozen non-zero buckets of 256), so only
-// the non-zero inputs are kept.
+// the non-zero inputs are kept. When the model has allowed replies, a step
+// where only one class may follow is decided without the network (the
+// programs skip it too) and is no example (docs/DESIGN.md, "Training").
 type example struct {
 	idx    []uint8   // non-zero input buckets
 	val    []float32 // their values: count * InputScale
@@ -74,12 +76,9 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 	for i := 0; i < len(m.Charset); i++ {
 		classOf[m.Charset[i]] = int32(i)
 	}
-	// The model will allow only the data's replies: the program's pick at
-	// each step is the first maximum among the classes its trie allows.
-	var trie *model.ReplyTrie
-	if rs := responses(pairs); len(rs) <= model.MaxReplies {
-		trie = (&model.Model{Charset: m.Charset, Replies: rs}).ReplyTrie()
-	}
+	// When the model allows only some replies, the program's pick at each
+	// step is the first maximum among the classes its trie allows.
+	trie := m.ReplyTrie()
 	for li, l := range ds.lines {
 		if len(answers[l.Input]) > 1 {
 			ds.conflict += l.count
@@ -97,16 +96,25 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 				}
 				target = c
 			}
-			x := m.Input(l.Input, l.Response[:k])
-			e := example{target: target, line: int32(li), k: int32(k)}
+			var allowed []int32
 			if trie != nil {
+				next := -2
 				for _, edge := range trie.Nodes[node] {
-					e.allowed = append(e.allowed, int32(edge.Class))
+					allowed = append(allowed, int32(edge.Class))
 					if int32(edge.Class) == target {
-						node = edge.Next
+						next = edge.Next
 					}
 				}
+				if next == -2 {
+					return nil, fmt.Errorf("%s:%d: response %q is not one of the model's allowed replies", l.File, l.Line, l.Response)
+				}
+				node = next
+				if len(allowed) == 1 {
+					continue // decided without the network
+				}
 			}
+			x := m.Input(l.Input, l.Response[:k])
+			e := example{target: target, line: int32(li), k: int32(k), allowed: allowed}
 			for i, v := range x {
 				if v != 0 {
 					e.idx = append(e.idx, uint8(i))
@@ -116,10 +124,14 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 			ds.examples = append(ds.examples, e)
 		}
 	}
+	if len(ds.examples) == 0 {
+		return nil, fmt.Errorf("every reply is decided without the network (the data has a single reply): nothing to train")
+	}
 	return ds, nil
 }
 
-// responses lists the distinct responses, for the charset.
+// responses lists the distinct responses, sorted: the charset is built from
+// them, and they are the model's allowed replies.
 func responses(pairs []model.Pair) []string {
 	seen := map[string]bool{}
 	var out []string

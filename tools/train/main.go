@@ -162,6 +162,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		shape = model.New(init.Charset, cfg.hidden)
 	}
+	if rs := responses(pairs); len(rs) <= model.MaxReplies {
+		shape.Replies = rs // the only replies it may give (constrained decoding)
+	}
 	ds, err := buildDataset(pairs, shape)
 	if err != nil {
 		return err
@@ -188,9 +191,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			m.Meta[k] = v
 		}
 		m.Meta["trainer"] = "z80ulm/tools/train"
-		if rs := responses(pairs); len(rs) <= model.MaxReplies {
-			m.Replies = rs // the only replies it may give (constrained decoding)
-		}
 		m.Meta["data_sha256"] = ds.hash
 		m.Meta["data_lines"] = strconv.Itoa(ds.total)
 		m.Meta["examples"] = strconv.Itoa(len(ds.examples))

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"z80ulm/model"
 )
@@ -373,17 +372,6 @@ func FuzzParseHidden(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestAligned: activation buffers start on 16 bytes whatever their size, so
-// the SIMD dot product always sums in the same order.
-func TestAligned(t *testing.T) {
-	for n := 1; n <= 300; n++ {
-		a := aligned(n)
-		if len(a) != n || cap(a) != n || uintptr(unsafe.Pointer(&a[0]))%16 != 0 {
-			t.Fatalf("aligned(%d): len %d cap %d at %p", n, len(a), cap(a), &a[0])
-		}
-	}
 }
 
 // TestFloor: the fast floor agrees with math.Floor over the range it serves.

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"math/rand/v2"
-	"unsafe"
-
-	"gonum.org/v1/gonum/blas/gonum"
 
 	"z80ulm/model"
 )
@@ -23,6 +23,10 @@ import (
 // Gradients use the straight-through estimator for rounding, floor and wrap:
 // d round(w)/dw = 1, d floor(acc/2^s)/dacc = 2^-s. An overflow penalty keeps
 // every accumulator inside the 16-bit range, where wrap is the identity.
+//
+// Every float operation happens in an order fixed by the code (kernels.go),
+// so the same data, flags and seed give the same model bytes on every
+// platform (docs/DESIGN.md, "Training").
 
 const (
 	wMin, wMax = -2, 1      // the 2-bit weight grid
@@ -30,22 +34,22 @@ const (
 	latentHi   = wMax + 0.5 // still reaches the grid (STE window)
 )
 
+// layer stores its weights input-major: input i's weights to all neurons
+// are the row w[i*out:(i+1)*out]. Inputs are mostly zero (the encoders fill
+// a few dozen of 256 buckets, ReLU zeroes many activations), so the forward
+// pass adds one row per non-zero input, and the gradient of a row sums only
+// over the examples where that input is non-zero.
 type layer struct {
 	in, out int
 	shift   uint8
 	relu    bool
-	bscale  float32 // a latent bias of 1 is worth bscale in the accumulator
-	// sparse marks the first layer, whose weights are stored transposed
-	// (input i, neuron o at w[i*out+o]) so that each non-zero input adds
-	// one contiguous row to the accumulators. Other layers are stored as
-	// the model has them (neuron o, input i at w[o*in+i]).
-	sparse bool
-	w, b   []float32 // latent weights (grid units) and biases
-	qw, qb []float32 // the weights and biases the forward pass uses
-	mw, vw []float32 // Adam moments
-	mb, vb []float32
-	gw     []float32 // weight gradients, one buffer per stored row
-	gb     []float32 // bias gradients of the sparse layer
+	bscale  float32   // a latent bias of 1 is worth bscale in the accumulator
+	w, b    []float32 // latent weights (grid units) and biases
+	qw, qb  []float32 // the weights and biases the forward pass uses
+	mw, vw  []float32 // Adam moments
+	mb, vb  []float32
+	gw      []float32 // weight gradients, one buffer per row
+	gb      []float32 // bias gradients
 }
 
 type network struct {
@@ -57,7 +61,7 @@ type network struct {
 func newNetwork(m *model.Model, rng *rand.Rand, biasScale, initRange float32) *network {
 	n := &network{alpha: 1}
 	for li, ml := range m.Layers {
-		l := &layer{in: ml.In, out: ml.Out, shift: ml.Shift, relu: li != len(m.Layers)-1, bscale: biasScale, sparse: li == 0}
+		l := &layer{in: ml.In, out: ml.Out, shift: ml.Shift, relu: li != len(m.Layers)-1, bscale: biasScale}
 		l.w = make([]float32, l.in*l.out)
 		l.b = make([]float32, l.out)
 		l.qw = make([]float32, len(l.w))
@@ -104,43 +108,39 @@ func qbias(b float32) float32 {
 }
 
 // at is the storage index of the weight from input i to neuron o.
-func (l *layer) at(o, i int) int {
-	if l.sparse {
-		return i*l.out + o
-	}
-	return o*l.in + i
+func (l *layer) at(o, i int) int { return i*l.out + o }
+
+// row is input i's weights (the forward ones) to all neurons.
+func (l *layer) row(i int) []float32 { return l.qw[i*l.out : (i+1)*l.out] }
+
+// blend is the forward value of a latent parameter: a of the way from the
+// latent value to the grid value q. The products are rounded on their own
+// (no fused multiply-add), the same on every platform.
+func blend(a, q, latent float32) float32 {
+	return float32(a*q) + float32((1-a)*latent)
 }
 
-// rowLen is the length of one stored row: a neuron's inputs, or for the
-// sparse layer one input's neurons.
-func (l *layer) rowLen() int {
-	if l.sparse {
-		return l.out
-	}
-	return l.in
-}
-
-// requantizeRows recomputes the forward weights of stored rows [lo, hi).
+// requantizeRows recomputes the forward weights of rows (inputs) [lo, hi).
 func (n *network) requantizeRows(l *layer, lo, hi int) {
 	a := n.alpha
-	for i := lo * l.rowLen(); i < hi*l.rowLen(); i++ {
-		l.qw[i] = a*qweight(l.w[i]) + (1-a)*l.w[i]
+	for i := lo * l.out; i < hi*l.out; i++ {
+		l.qw[i] = blend(a, qweight(l.w[i]), l.w[i])
 	}
 }
 
-// requantizeBias recomputes the forward biases of neurons [lo, hi).
-func (n *network) requantizeBias(l *layer, lo, hi int) {
+// requantizeBias recomputes the forward biases of all neurons.
+func (n *network) requantizeBias(l *layer) {
 	a := n.alpha
-	for o := lo; o < hi; o++ {
+	for o := range l.b {
 		b := l.b[o] * l.bscale
-		l.qb[o] = a*qbias(b) + (1-a)*b
+		l.qb[o] = blend(a, qbias(b), b)
 	}
 }
 
 func (n *network) requantizeAll() {
 	for _, l := range n.layers {
-		n.requantizeRows(l, 0, len(l.w)/l.rowLen())
-		n.requantizeBias(l, 0, l.out)
+		n.requantizeRows(l, 0, l.in)
+		n.requantizeBias(l)
 	}
 }
 
@@ -195,11 +195,18 @@ func wrap16(v float32) float32 {
 	if v >= -32768 && v < 32768 {
 		return v
 	}
-	return v - 65536*float32(math.Floor((float64(v)+32768)/65536))
+	return v - float32(65536*math.Floor((float64(v)+32768)/65536))
+}
+
+// sparse is a layer's input as its non-zero entries, in increasing index.
+type sparse struct {
+	idx []int32
+	val []float32
 }
 
 // rowState holds one example's activations and gradients through the net.
 type rowState struct {
+	in   []sparse    // per layer: its non-zero inputs
 	acc  [][]float32 // per layer: accumulator before wrap (for the penalty)
 	act  [][]float32 // per layer: output after wrap, shift, ReLU
 	dacc [][]float32 // per layer: d loss / d acc
@@ -208,50 +215,54 @@ type rowState struct {
 }
 
 func newRowState(n *network) *rowState {
-	r := &rowState{}
-	for _, l := range n.layers {
+	r := &rowState{in: make([]sparse, len(n.layers))}
+	for li, l := range n.layers {
+		r.in[li] = sparse{make([]int32, 0, l.in), make([]float32, 0, l.in)}
 		r.acc = append(r.acc, make([]float32, l.out))
-		r.act = append(r.act, aligned(l.out))
+		r.act = append(r.act, make([]float32, l.out))
 		r.dacc = append(r.dacc, make([]float32, l.out))
 	}
 	return r
 }
 
-// aligned returns n zero floats starting on a 16-byte boundary. The SIMD
-// dot product sums a few leading elements one by one until its second
-// operand is aligned, so the summation order, and in the float phase the
-// last bit of the result, would otherwise depend on where the allocator
-// put the slice.
-func aligned(n int) []float32 {
-	b := make([]float32, n+3)
-	off := int(uintptr(unsafe.Pointer(&b[0]))%16) / 4
-	return b[(4-off)%4:][:n:n]
-}
-
 // forward runs one example; the last layer's act holds the logits.
 func (n *network) forward(e *example, r *rowState) {
+	in := &r.in[0]
+	in.idx, in.val = in.idx[:0], in.val[:0]
+	for k, i := range e.idx {
+		in.idx = append(in.idx, int32(i))
+		in.val = append(in.val, e.val[k])
+	}
 	for li, l := range n.layers {
 		acc, act := r.acc[li], r.act[li]
-		if l.sparse {
-			// Only the few non-zero inputs contribute: one row each.
-			copy(acc, l.qb)
-			for k, i := range e.idx {
-				axpy(e.val[k], l.qw[int(i)*l.out:(int(i)+1)*l.out], acc)
-			}
-		} else {
-			x := r.act[li-1]
-			for o := 0; o < l.out; o++ {
-				acc[o] = l.qb[o] + dot(l.qw[o*l.in:(o+1)*l.in], x)
-			}
+		copy(acc, l.qb)
+		in := &r.in[li]
+		for k, i := range in.idx {
+			axpy(in.val[k], l.row(int(i)), acc)
 		}
-		div := float32(int(1) << l.shift)
+		inv := 1 / float32(int(1)<<l.shift) // exact: a power of two
+		if !l.relu {
+			for o, a := range acc {
+				act[o] = floor(wrap16(a) * inv)
+			}
+			continue
+		}
+		// ReLU(floor(x)) is ReLU(trunc(x)): they differ only below zero.
+		// The loop avoids branches on the sign, which is a coin toss: every
+		// output is written to the next layer's sparse input, and the count
+		// moves on past the non-zero ones.
+		next := &r.in[li+1]
+		idx, val := next.idx[:l.out], next.val[:l.out]
+		k := 0
 		for o, a := range acc {
-			v := floor(wrap16(a) / div)
-			if l.relu && v < 0 {
-				v = 0
-			}
+			v := max(float32(int32(wrap16(a)*inv)), 0)
 			act[o] = v
+			idx[k], val[k] = int32(o), v
+			if v != 0 {
+				k++
+			}
 		}
+		next.idx, next.val = idx[:k], val[:k]
 	}
 }
 
@@ -284,23 +295,17 @@ func (n *network) backward(r *rowState, dz []float32, lc lossConfig) float32 {
 		scale := 1 / float32(int(1)<<l.shift)
 		if li == len(n.layers)-1 {
 			for o := range d {
-				d[o] = dz[o] * scale
+				d[o] = float32(dz[o] * scale)
 			}
 		} else {
-			// d act(li) = sum over next-layer neurons of dacc * w; act = ReLU.
+			// d act(o) = the next layer's row o (o's weights to all its
+			// neurons) times its dacc; act = ReLU(...), zero where acc <= 0.
 			nl := n.layers[li+1]
 			nd := r.dacc[li+1]
-			clear(d)
-			for o, g := range nd {
-				if g != 0 {
-					axpy(g, nl.qw[o*nl.in:(o+1)*nl.in], d)
-				}
-			}
-			for o := range d {
-				if r.acc[li][o] <= 0 {
-					d[o] = 0
-				} else {
-					d[o] *= scale
+			for o, a := range r.acc[li] {
+				d[o] = 0
+				if a > 0 {
+					d[o] = float32(dot(nl.row(o), nd) * scale)
 				}
 			}
 		}
@@ -308,7 +313,7 @@ func (n *network) backward(r *rowState, dz []float32, lc lossConfig) float32 {
 		for o, a := range r.acc[li] {
 			if a > lc.limit || a < -lc.limit {
 				ex := (float32(math.Abs(float64(a))) - lc.limit) / lc.limit
-				pen += lc.penalty * ex * ex
+				pen += float32(lc.penalty * ex * ex)
 				g := 2 * lc.penalty * ex / lc.limit
 				if a < 0 {
 					g = -g
@@ -320,24 +325,18 @@ func (n *network) backward(r *rowState, dz []float32, lc lossConfig) float32 {
 	return pen
 }
 
-// dot and axpy are gonum's SIMD kernels (assembly on amd64). Their
-// summation order is fixed, so results repeat exactly from run to run; with
-// integer operands below 2^24 every order gives the exact integer anyway.
-var blas gonum.Implementation
-
-// dot is the inner product of a and b[:len(a)]; b must come from aligned.
-func dot(a, b []float32) float32 { return blas.Sdot(len(a), a, 1, b, 1) }
-
-// axpy adds a*x to y.
-func axpy(a float32, x, y []float32) { blas.Saxpy(len(x), a, x, 1, y, 1) }
-
-// argmax returns the first maximum, as model.Argmax does.
-func argmax(v []float32) int {
-	best := 0
-	for i := 1; i < len(v); i++ {
-		if v[i] > v[best] {
-			best = i
+// digest is the sha256 of every latent parameter and Adam moment, bit for
+// bit.
+func (n *network) digest() string {
+	h := sha256.New()
+	var buf [4]byte
+	for _, l := range n.layers {
+		for _, v := range [][]float32{l.w, l.b, l.mw, l.vw, l.mb, l.vb} {
+			for _, x := range v {
+				binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
+				h.Write(buf[:])
+			}
 		}
 	}
-	return best
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -39,7 +38,7 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		hidden: []int{256, 192, 128}, epochs: 40, lr: 0.01, lrEnd: 0.005, batch: 256, seed: 1,
+		hidden: []int{256, 192, 128}, epochs: 40, lr: 0.01, lrEnd: 0.005, batch: 64, seed: 1,
 		temp: 16, initRange: 0.75, qstart: 0.3, qramp: 0.5, decay: 0.01, biasScale: 64,
 		limit: 0.8 * 32767, penalty: 0.03, workers: runtime.GOMAXPROCS(0), parity: 2048, skipCE: 0.01,
 	}
@@ -90,6 +89,11 @@ type result struct {
 
 	// IntAcc and exact-reply accuracy of best by model.Next on every example.
 	nextIntAcc, nextReplyAcc float64
+
+	// state is a digest of the final latent parameters and optimizer
+	// moments: equal digests mean two runs computed the same bits all along,
+	// even where the 2-bit model could not show a difference.
+	state string
 }
 
 // train runs mini-batch AdamW on the examples of ds. shape is a model of the
@@ -124,14 +128,14 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 		}
 		p := float64(t-warm) / float64(max(1, total-warm))
 		end := float64(cfg.lrEnd)
-		return cfg.lr * float32(end+(1-end)*0.5*(1+math.Cos(math.Pi*p)))
+		return cfg.lr * float32(end+float64((1-end)*halfCosine(p)))
 	}
 	alphaAt := func(t int) float32 { // progressive quantization
 		ramp := cfg.qramp * float64(total)
 		if init != nil || float64(t) >= ramp {
 			return 1
 		}
-		return cfg.qstart + (1-cfg.qstart)*float32(float64(t)/ramp)
+		return cfg.qstart + float32((1-cfg.qstart)*float32(float64(t)/ramp))
 	}
 
 	rows := make([]*rowState, cfg.batch)
@@ -143,24 +147,26 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 	rowHit := make([]bool, cfg.batch)
 	opt := adam{beta1: 0.9, beta2: 0.999, eps: 1e-8}
 	// The optimizer phase hands out units of work, each the only writer of
-	// its parameters: a stored weight row (with the neuron's bias for dense
-	// layers) or, for the sparse layer, all of its biases at once (r = -1).
+	// its parameters: one weight row (an input's weights to all neurons of
+	// a layer) or all the biases of a layer (r = -1).
 	type unit struct{ l, r int }
 	var units []unit
 	for li, l := range n.layers {
-		if l.sparse {
-			units = append(units, unit{li, -1})
-		}
-		for r := 0; r < len(l.w)/l.rowLen(); r++ {
+		units = append(units, unit{li, -1})
+		for r := 0; r < l.in; r++ {
 			units = append(units, unit{li, r})
 		}
 	}
-	// For the sparse layer's rows: which batch rows have input i, with value.
+	// Per layer and input: the batch rows where that input is non-zero, with
+	// its value; a weight row's gradient sums over these alone.
 	type occurrence struct {
 		b int32
 		v float32
 	}
-	occ := make([][]occurrence, shape.Inputs())
+	occ := make([][][]occurrence, len(n.layers))
+	for li, l := range n.layers {
+		occ[li] = make([][]occurrence, l.in)
+	}
 	n.alpha = alphaAt(0)
 	n.requantizeAll()
 
@@ -191,12 +197,12 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 					n.forward(e, r)
 					z := r.act[len(r.act)-1]
 					dz := r.dz(classes)
-					ce := softmaxCE(z, int(e.target), cfg.temp, dz)
+					ce := softmaxCE(z, int(e.target), cfg.temp, dz, e.allowed)
 					w := weight[batch[b]] / bw
 					for c := range dz {
 						dz[c] *= w / cfg.temp
 					}
-					rowHit[b] = argmax(z) == int(e.target)
+					rowHit[b] = pickAllowed(z, e.allowed) == e.target
 					// A row already learned, with a vanishing gradient and no
 					// accumulator near overflow, skips the backward pass.
 					r.skip = rowHit[b] && ce < cfg.skipCE && !n.nearOverflow(r, cfg.limit)
@@ -204,11 +210,11 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 					if !r.skip {
 						pen = n.backward(r, dz, lossConfig{limit: cfg.limit, penalty: cfg.penalty * w})
 					}
-					rowLoss[b] = float64(w)*float64(ce) + float64(pen)
+					rowLoss[b] = float64(float64(w)*float64(ce)) + float64(pen)
 				}
 			})
 			for b, i := range batch {
-				lossSum += rowLoss[b] * float64(bw)
+				lossSum += float64(rowLoss[b] * float64(bw))
 				if rowHit[b] {
 					hitSum += float64(weight[i])
 				}
@@ -220,22 +226,25 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 			t++
 			opt.begin(t, lrAt(t-1))
 			n.alpha = alphaAt(t)
-			for i := range occ {
-				occ[i] = occ[i][:0]
+			for li := range occ {
+				for i := range occ[li] {
+					occ[li][i] = occ[li][i][:0]
+				}
 			}
-			for b, i := range batch {
+			for b := range batch {
 				if rows[b].skip {
 					continue
 				}
-				e := &ex[i]
-				for k, j := range e.idx {
-					occ[j] = append(occ[j], occurrence{int32(b), e.val[k]})
+				for li, in := range rows[b].in {
+					for k, i := range in.idx {
+						occ[li][i] = append(occ[li][i], occurrence{int32(b), in.val[k]})
+					}
 				}
 			}
 			parallel(cfg.workers, len(units), 8, func(lo, hi int) {
 				for _, u := range units[lo:hi] {
 					l := n.layers[u.l]
-					if u.r < 0 { // the sparse layer's biases
+					if u.r < 0 { // the layer's biases
 						g := l.gb
 						clear(g)
 						for b := range batch {
@@ -245,32 +254,14 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 						}
 						blim := 32768 / l.bscale
 						opt.update(l.b, g, l.mb, l.vb, 0, -blim, blim)
-						n.requantizeBias(l, 0, l.out)
+						n.requantizeBias(l)
 						continue
 					}
-					k := l.rowLen()
+					k := l.out
 					row := l.gw[u.r*k : (u.r+1)*k]
 					clear(row)
-					gsum := float32(0)
-					if l.sparse {
-						for _, oc := range occ[u.r] {
-							axpy(oc.v, rows[oc.b].dacc[u.l], row)
-						}
-					} else {
-						for b := range batch {
-							if rows[b].skip {
-								continue
-							}
-							d := rows[b].dacc[u.l][u.r]
-							if d != 0 {
-								gsum += d
-								axpy(d, rows[b].act[u.l-1], row)
-							}
-						}
-						var g1 = [1]float32{gsum * l.bscale}
-						blim := 32768 / l.bscale
-						opt.update(l.b[u.r:u.r+1], g1[:], l.mb[u.r:u.r+1], l.vb[u.r:u.r+1], 0, -blim, blim)
-						n.requantizeBias(l, u.r, u.r+1)
+					for _, oc := range occ[u.l][u.r] {
+						axpy(oc.v, rows[oc.b].dacc[u.l], row)
 					}
 					opt.update(l.w[u.r*k:(u.r+1)*k], row, l.mw[u.r*k:(u.r+1)*k], l.vw[u.r*k:(u.r+1)*k], cfg.decay, latentLo, latentHi)
 					n.requantizeRows(l, u.r, u.r+1)
@@ -332,6 +323,7 @@ func train(ctx context.Context, cfg config, ds *dataset, shape, init *model.Mode
 	}
 	// The figures that count: model.Next on every example of the best model.
 	res.nextIntAcc, res.nextReplyAcc = score(ds, predictNext(res.best, ds, nil, cfg.workers))
+	res.state = n.digest()
 	return res, nil
 }
 
@@ -344,25 +336,40 @@ func (r *rowState) dz(n int) []float32 {
 }
 
 // softmaxCE returns the cross-entropy of softmax(z/temp) against target and
-// writes p - onehot(target) into dz.
-func softmaxCE(z []float32, target int, temp float32, dz []float32) float32 {
-	mx := z[0]
-	for _, v := range z {
-		mx = max(mx, v)
+// writes p - onehot(target) into dz. When allowed is not nil, the softmax
+// runs over the allowed classes only (the others cannot be printed at this
+// step, so their outputs do not matter) and the others get no gradient.
+func softmaxCE(z []float32, target int, temp float32, dz []float32, allowed []int32) float32 {
+	if allowed == nil {
+		allowed = everyClass[:len(z)]
+	}
+	mx := z[allowed[0]]
+	for _, c := range allowed {
+		mx = max(mx, z[c])
 	}
 	var sum float64
-	for c, v := range z {
-		e := math.Exp(float64((v - mx) / temp))
+	clear(dz)
+	for _, c := range allowed {
+		e := exp(float64((z[c] - mx) / temp))
 		dz[c] = float32(e)
 		sum += e
 	}
-	for c := range dz {
+	for _, c := range allowed {
 		dz[c] = float32(float64(dz[c]) / sum)
 	}
-	ce := -math.Log(max(float64(dz[target]), 1e-30))
+	ce := -log(max(float64(dz[target]), 1e-30))
 	dz[target] -= 1
 	return float32(ce)
 }
+
+// everyClass lists the classes 0..255: all of them are allowed.
+var everyClass = func() []int32 {
+	c := make([]int32, 256)
+	for i := range c {
+		c[i] = int32(i)
+	}
+	return c
+}()
 
 // parallel calls fn on chunks of [0, n) from workers goroutines. Callers
 // give every output element to exactly one chunk, computed in a fixed order,
