@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +11,7 @@ import (
 	"testing"
 
 	"z80ulm/model"
+	"z80ulm/tools/train/internal/synth"
 )
 
 // tinyArgs trains a small network on the synthetic game in well under a
@@ -40,7 +38,7 @@ func runTrain(t *testing.T, stdin string, args ...string) (string, string, error
 // counts and checks the accuracy of the result with model.Generate, the
 // integer reference, and that both runs wrote the same bytes.
 func TestTrainTiny(t *testing.T) {
-	lines := synthLines(240, 11)
+	lines := synth.Lines(240, 11)
 	data := writeData(t, lines)
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.model"), filepath.Join(dir, "b.model")
@@ -93,63 +91,10 @@ func TestTrainTiny(t *testing.T) {
 	}
 }
 
-// TestForwardIsIntegerNet: with quantization complete, the training forward
-// pass and model.Forward give the same outputs, overflow and wrap included.
-func TestForwardIsIntegerNet(t *testing.T) {
-	pairs := pairsOf(synthLines(200, 5))
-	rng := rand.New(rand.NewPCG(9, 9))
-	shape := model.New(model.BuildCharset(responses(pairs)), []int{64, 40, 24})
-	ds, err := buildDataset(pairs, shape)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapped := 0
-	for trial := 0; trial < 6; trial++ {
-		n := newNetwork(shape, rng, 64, 1.5)
-		for _, l := range n.layers {
-			for o := range l.b {
-				// Large biases and weights skewed to +1 in some trials push
-				// accumulators past 16 bits, where the Z80 wraps.
-				l.b[o] = float32(rng.NormFloat64()) * float32(1+trial*trial*40)
-			}
-			if trial >= 3 {
-				for i := range l.w {
-					l.w[i] = float32(rng.Float64()*2.5 - 1)
-				}
-			}
-		}
-		n.requantizeAll()
-		m := n.toModel(shape)
-		r := newRowState(n)
-		for i := range ds.examples {
-			e := &ds.examples[i]
-			l := ds.lines[e.line]
-			n.forward(e, r)
-			want := m.Forward(m.Input(l.Input, l.Response[:e.k]))
-			got := r.act[len(r.act)-1]
-			for c := range want {
-				if float32(want[c]) != got[c] {
-					t.Fatalf("trial %d example %d class %d: training forward %v, model.Forward %d", trial, i, c, got[c], want[c])
-				}
-			}
-			for _, acc := range r.acc {
-				for _, a := range acc {
-					if a >= 32768 || a < -32768 {
-						wrapped++
-					}
-				}
-			}
-		}
-	}
-	if wrapped == 0 {
-		t.Error("no accumulator overflowed: the wrap case was not exercised")
-	}
-}
-
 // TestResumeKeepsModel: resuming sets the latent parameters to the saved
 // integers, so a run with a vanishing learning rate gives back the model.
 func TestResumeKeepsModel(t *testing.T) {
-	data := writeData(t, synthLines(120, 2))
+	data := writeData(t, synth.Lines(120, 2))
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.model"), filepath.Join(dir, "b.model")
 	if _, logs, err := runTrain(t, "", "-data", data, "-o", a, "-hidden", "32,16", "-epochs", "2", "-quiet"); err != nil {
@@ -193,7 +138,7 @@ func slicesEqual[T comparable](a, b []T) bool {
 // TestEvalAndChat trains a deliberately short run (so some answers are
 // wrong) and checks -eval and -chat against model.Generate.
 func TestEvalAndChat(t *testing.T) {
-	lines := synthLines(80, 4)
+	lines := synth.Lines(80, 4)
 	data := writeData(t, lines)
 	mp := filepath.Join(t.TempDir(), "m.model")
 	if _, logs, err := runTrain(t, "", "-data", data, "-o", mp, "-hidden", "16", "-epochs", "1", "-quiet"); err != nil {
@@ -259,7 +204,7 @@ func TestEvalAndChat(t *testing.T) {
 // TestBadInput: malformed lines warn (or fail with -strict) naming
 // file:line; bad flags and files give errors, never panics.
 func TestBadInput(t *testing.T) {
-	lines := synthLines(40, 1)
+	lines := synth.Lines(40, 1)
 	lines = append(lines[:5], append([]string{"no bar here"}, lines[5:]...)...)
 	data := writeData(t, lines)
 	mp := filepath.Join(t.TempDir(), "m.model")
@@ -298,7 +243,7 @@ func TestBadInput(t *testing.T) {
 
 // TestPlot writes the curves as a PNG.
 func TestPlot(t *testing.T) {
-	data := writeData(t, synthLines(40, 8))
+	data := writeData(t, synth.Lines(40, 8))
 	dir := t.TempDir()
 	png := filepath.Join(dir, "c.png")
 	if _, logs, err := runTrain(t, "", "-data", data, "-o", filepath.Join(dir, "m"), "-hidden", "8", "-epochs", "3", "-quiet", "-plot", png); err != nil {
@@ -308,46 +253,6 @@ func TestPlot(t *testing.T) {
 	if err != nil || len(b) < 1000 || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Fatalf("plot: %v, %d bytes", err, len(b))
 	}
-}
-
-// TestInterrupt: stopping mid-run (Ctrl+C cancels the context) keeps the
-// best model, the interrupted epoch measured as far as it got.
-func TestInterrupt(t *testing.T) {
-	pairs := pairsOf(synthLines(100, 6))
-	shape := model.New(model.BuildCharset(responses(pairs)), []int{16})
-	ds, err := buildDataset(pairs, shape)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := defaultConfig()
-	cfg.hidden, cfg.epochs, cfg.batch = []int{16}, 5, 32
-	steps := (len(ds.examples) + cfg.batch - 1) / cfg.batch
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	n, saved := 0, 0
-	res, err := train(ctx, cfg, ds, shape, nil, hooks{
-		step: func() {
-			if n++; n == steps*2+1 {
-				cancel() // in the third epoch
-			}
-		},
-		save: func(*model.Model, epochStats) error { saved++; return nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.stopped || len(res.history) != 3 || res.best == nil || saved == 0 {
-		t.Fatalf("stopped %v after %d epochs, best %v, %d saves", res.stopped, len(res.history), res.best != nil, saved)
-	}
-}
-
-func pairsOf(lines []string) []model.Pair {
-	var pairs []model.Pair
-	for i, l := range lines {
-		in, resp, _ := strings.Cut(l, "|")
-		pairs = append(pairs, model.Pair{Input: strings.ToLower(in), Response: resp, File: "synth", Line: i + 1})
-	}
-	return pairs
 }
 
 // FuzzParseHidden: any -hidden text gives sizes in 1..256 or an error.
@@ -372,18 +277,4 @@ func FuzzParseHidden(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestFloor: the fast floor agrees with math.Floor over the range it serves.
-func TestFloor(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 200000; i++ {
-		x := float32(rng.Float64()*65536 - 32768)
-		if i%2 == 0 {
-			x = float32(int32(x)) // integers, the quantized case
-		}
-		if got, want := floor(x), float32(math.Floor(float64(x))); got != want {
-			t.Fatalf("floor(%v) = %v, want %v", x, got, want)
-		}
-	}
 }

@@ -10,14 +10,16 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"z80ulm/tools/train/qat"
 )
 
 // plotCurves draws loss (top) and the accuracies (bottom) per epoch as PNG.
-func plotCurves(path string, hist []epochStats, heldout bool) error {
-	series := func(f func(epochStats) float64) plotter.XYs {
+func plotCurves(path string, hist []qat.EpochStats, heldout bool) error {
+	series := func(f func(qat.EpochStats) float64) plotter.XYs {
 		xy := make(plotter.XYs, len(hist))
 		for i, s := range hist {
-			xy[i].X, xy[i].Y = float64(s.epoch), f(s)
+			xy[i].X, xy[i].Y = float64(s.Epoch), f(s)
 		}
 		return xy
 	}
@@ -30,15 +32,15 @@ func plotCurves(path string, hist []epochStats, heldout bool) error {
 	acc.Title.Text = "accuracy (%)"
 	acc.X.Label.Text = "epoch"
 	acc.Legend.Top, acc.Legend.Left = false, false
-	if err := addLines(loss, "", series(func(s epochStats) float64 { return s.loss })); err != nil {
+	if err := addLines(loss, "", series(func(s qat.EpochStats) float64 { return s.Loss })); err != nil {
 		return err
 	}
 	lines := []any{
-		"float (training net)", series(func(s epochStats) float64 { return s.floatAcc }),
-		"IntAcc (integer net)", series(func(s epochStats) float64 { return s.intAcc }),
-		"exact reply", series(func(s epochStats) float64 { return s.replyAcc })}
+		"float (training net)", series(func(s qat.EpochStats) float64 { return s.FloatAcc }),
+		"IntAcc (integer net)", series(func(s qat.EpochStats) float64 { return s.IntAcc }),
+		"exact reply", series(func(s qat.EpochStats) float64 { return s.ReplyAcc })}
 	if heldout {
-		lines = append(lines, "held-out exact reply", series(func(s epochStats) float64 { return s.valAcc }))
+		lines = append(lines, "held-out exact reply", series(func(s qat.EpochStats) float64 { return s.ValAcc }))
 	}
 	if err := addLines(acc, lines...); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package qat
 
 import (
 	"fmt"
@@ -8,8 +8,38 @@ import (
 	"z80ulm/model"
 )
 
+// measure is the evaluation after an epoch: the float network as it trains,
+// the integer network (alpha = 1) through the same exact forward pass on
+// every example, model.Forward on a sample to prove the two integer paths
+// agree, and the held-out lines through model.Generate. It returns the
+// integer network as a model.
+func (tr *trainer) measure() (*model.Model, EpochStats) {
+	n, ds, workers := tr.n, tr.ds, tr.cfg.Workers
+	predF := predict(n, ds, workers)
+	nq := n.quantized()
+	predQ := predF
+	if nq != n {
+		predQ = predict(nq, ds, workers)
+	}
+	m := n.toModel(tr.shape)
+	sample := paritySample(ds, tr.cfg.Parity)
+	predM := predictNext(m, ds, sample, workers)
+	st := EpochStats{Alpha: n.alpha, LR: tr.lrAt(tr.t - 1), ParitySample: len(sample)}
+	st.FloatAcc, _ = score(ds, predF)
+	st.IntAcc, st.ReplyAcc = score(ds, predQ)
+	for j, i := range sample {
+		if predM[j] != predQ[i] {
+			st.ParityMiss++
+		}
+	}
+	if len(tr.cfg.Val) > 0 {
+		st.ValAcc = EvalReplies(m, tr.cfg.Val, workers).Percent()
+	}
+	return m, st
+}
+
 // predict runs n's forward pass on every example and returns the classes.
-func predict(n *network, ds *dataset, workers int) []int32 {
+func predict(n *network, ds *Dataset, workers int) []int32 {
 	pred := make([]int32, len(ds.examples))
 	parallel(workers, len(ds.examples), 64, func(lo, hi int) {
 		r := newRowState(n)
@@ -23,7 +53,7 @@ func predict(n *network, ds *dataset, workers int) []int32 {
 
 // predictNext asks the model package's integer inference, model.Forward, for
 // the class of each example in idx (all examples when idx is nil).
-func predictNext(m *model.Model, ds *dataset, idx []int, workers int) []int32 {
+func predictNext(m *model.Model, ds *Dataset, idx []int, workers int) []int32 {
 	if idx == nil {
 		idx = make([]int, len(ds.examples))
 		for i := range idx {
@@ -68,7 +98,7 @@ func pickAllowed[T int16 | float32](out []T, allowed []int32) int32 {
 // greedy decoding then follows the wanted reply character by character and
 // stops at its end, so this equals comparing model.Generate with the
 // response (a test checks that it does).
-func score(ds *dataset, pred []int32) (charAcc, replyAcc float64) {
+func score(ds *Dataset, pred []int32) (charAcc, replyAcc float64) {
 	lineOK := make([]bool, len(ds.lines))
 	for i := range lineOK {
 		lineOK[i] = true
@@ -89,11 +119,11 @@ func score(ds *dataset, pred []int32) (charAcc, replyAcc float64) {
 			good += float64(l.count)
 		}
 	}
-	return 100 * hit / all, 100 * good / float64(ds.total)
+	return 100 * hit / all, 100 * good / float64(ds.Total)
 }
 
 // paritySample picks about n examples spread evenly over the data set.
-func paritySample(ds *dataset, n int) []int {
+func paritySample(ds *Dataset, n int) []int {
 	step := max(1, (len(ds.examples)+n-1)/n)
 	var idx []int
 	for i := 0; i < len(ds.examples); i += step {
@@ -102,52 +132,56 @@ func paritySample(ds *dataset, n int) []int {
 	return idx
 }
 
-// replyReport is the -eval result: model.Generate against every line.
-type replyReport struct {
-	lines, good int
-	perClass    map[string][2]int // response -> (good, lines)
-	wrong       []string
+// ReplyReport is model.Generate against every line of a set.
+type ReplyReport struct {
+	Lines, Good int
+	PerClass    map[string][2]int // response -> (good, lines)
+	Wrong       []string          // file:line: "input" -> "reply", want "response"
 }
 
-// evalReplies generates a reply for every pair's input with the integer
+// Percent is the share of exact replies.
+func (r ReplyReport) Percent() float64 { return pct(r.Good, r.Lines) }
+
+// EvalReplies generates a reply for every pair's input with the integer
 // reference and compares it with the response.
-func evalReplies(m *model.Model, pairs []model.Pair, workers int) replyReport {
+func EvalReplies(m *model.Model, pairs []model.Pair, workers int) ReplyReport {
 	got := make([]string, len(pairs))
 	parallel(workers, len(pairs), 16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			got[i] = m.Generate(pairs[i].Input)
 		}
 	})
-	r := replyReport{perClass: map[string][2]int{}}
+	r := ReplyReport{PerClass: map[string][2]int{}}
 	for i, p := range pairs {
-		c := r.perClass[p.Response]
+		c := r.PerClass[p.Response]
 		c[1]++
-		r.lines++
+		r.Lines++
 		if got[i] == p.Response {
 			c[0]++
-			r.good++
+			r.Good++
 		} else {
-			r.wrong = append(r.wrong, fmt.Sprintf("%s:%d: %q -> %q, want %q", p.File, p.Line, p.Input, got[i], p.Response))
+			r.Wrong = append(r.Wrong, fmt.Sprintf("%s:%d: %q -> %q, want %q", p.File, p.Line, p.Input, got[i], p.Response))
 		}
-		r.perClass[p.Response] = c
+		r.PerClass[p.Response] = c
 	}
 	return r
 }
 
-func (r replyReport) print(w io.Writer) {
-	fmt.Fprintf(w, "exact replies: %d/%d = %.2f%%\n", r.good, r.lines, pct(r.good, r.lines))
-	classes := make([]string, 0, len(r.perClass))
-	for c := range r.perClass {
+// Print writes the report: the total, each class, the wrong answers.
+func (r ReplyReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "exact replies: %d/%d = %.2f%%\n", r.Good, r.Lines, r.Percent())
+	classes := make([]string, 0, len(r.PerClass))
+	for c := range r.PerClass {
 		classes = append(classes, c)
 	}
 	sort.Strings(classes)
 	for _, c := range classes {
-		v := r.perClass[c]
+		v := r.PerClass[c]
 		fmt.Fprintf(w, "  %-20q %6d/%-6d = %6.2f%%\n", c, v[0], v[1], pct(v[0], v[1]))
 	}
-	if len(r.wrong) > 0 {
-		fmt.Fprintf(w, "wrong answers (%d):\n", len(r.wrong))
-		for _, s := range r.wrong {
+	if len(r.Wrong) > 0 {
+		fmt.Fprintf(w, "wrong answers (%d):\n", len(r.Wrong))
+		for _, s := range r.Wrong {
 			fmt.Fprintln(w, "  "+s)
 		}
 	}

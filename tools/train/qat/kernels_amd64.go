@@ -1,4 +1,4 @@
-package main
+package qat
 
 // dot is the inner product of a and b[:len(a)], in dotGo's order, as SSE
 // code: the same bits, about three times faster.

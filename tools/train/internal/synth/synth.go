@@ -1,21 +1,18 @@
-package main
+// Package synth is a synthetic 20-questions game (the secret is a bicycle)
+// with four balanced reply classes, generated so that the trainer's tests
+// and benchmarks need no data files: many phrasings of the same facts, as
+// the real data has.
+package synth
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
-	"testing"
 
 	"z80ulm/model"
 )
 
-// A synthetic 20-questions game (the secret is a bicycle) with four balanced
-// reply classes, generated here so that tests and the 20,000-line benchmark
-// need no data files: many phrasings of the same facts, as the real data has.
-
-var synthFacts = map[string][]string{
+var facts = map[string][]string{
 	"YES": {
 		"is it %s|made of metal|man made|useful|something you ride|used outdoors|smaller than a car|bigger than a cat|a vehicle|faster than walking|something with two wheels|powered by people|good for exercise|found in a city|sold in shops",
 		"does it have %s|wheels|pedals|a seat|a chain|handlebars|brakes|spokes|tyres|a frame",
@@ -36,17 +33,17 @@ var synthFacts = map[string][]string{
 	},
 }
 
-var synthGuesses = []string{"is it a bicycle", "bicycle", "a bicycle", "is it a bike", "bike", "a bike",
+var guesses = []string{"is it a bicycle", "bicycle", "a bicycle", "is it a bike", "bike", "a bike",
 	"are you a bicycle", "it is a bicycle", "my guess is a bicycle", "i think it is a bike",
 	"is it a cycle", "a push bike", "pushbike", "the answer is bicycle", "you are a bike"}
 
-var synthPrefixes = []string{"", "", "", "so ", "ok ", "hmm ", "well ", "tell me ", "i wonder ", "quick question ", "and ", "but ", "now ",
+var prefixes = []string{"", "", "", "so ", "ok ", "hmm ", "well ", "tell me ", "i wonder ", "quick question ", "and ", "but ", "now ",
 	"right ", "next ", "um ", "say ", "alright ", "question: ", "let me ask ", "ok so ", "then ", "also ", "one more: "}
-var synthSuffixes = []string{"", "", "", "?", " ?", "??", " then", " at all", " really", " usually", " please", "!",
+var suffixes = []string{"", "", "", "?", " ?", "??", " then", " at all", " really", " usually", " please", "!",
 	" i guess", " or not", " mostly", " in general", " right", " do you think", " maybe", " honestly", "...", " ok"}
 
-// synthOpeners vary how a "is it" question starts.
-var synthOpeners = map[string][]string{
+// openers vary how a "is it" question starts.
+var openers = map[string][]string{
 	"is it ":   {"is it ", "is it ", "would you say it is ", "is the thing ", "are you ", "is this thing ", "would it be "},
 	"does it ": {"does it ", "does it ", "has it got ", "would it have ", "does the thing "},
 	"can it ":  {"can it ", "can it ", "is it able to ", "could it ", "does it ever "},
@@ -68,8 +65,8 @@ func typo(rng *rand.Rand, q string) string {
 	return q[:i-1] + q[i:i+1] + q[i-1:i] + q[i+1:]
 }
 
-// synthLines returns n lines of the synthetic game, a quarter of each class.
-func synthLines(n int, seed uint64) []string {
+// Lines returns n `input|REPLY` lines of the game, a quarter of each class.
+func Lines(n int, seed uint64) []string {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	pick := func(s []string) string { return s[rng.IntN(len(s))] }
 	classes := []string{"YES", "NO", "MAYBE", "WIN"}
@@ -78,18 +75,18 @@ func synthLines(n int, seed uint64) []string {
 		class := classes[len(lines)%4]
 		var q string
 		if class == "WIN" {
-			q = pick(synthGuesses)
+			q = pick(guesses)
 		} else {
-			f := strings.Split(pick(synthFacts[class]), "|")
+			f := strings.Split(pick(facts[class]), "|")
 			q = fmt.Sprintf(f[0], f[1+rng.IntN(len(f)-1)])
-			for o, alts := range synthOpeners {
+			for o, alts := range openers {
 				if strings.HasPrefix(q, o) {
 					q = pick(alts) + q[len(o):]
 					break
 				}
 			}
 		}
-		q = typo(rng, pick(synthPrefixes)+q+pick(synthSuffixes))
+		q = typo(rng, pick(prefixes)+q+pick(suffixes))
 		if rng.IntN(2) == 0 {
 			q = strings.ToUpper(q[:1]) + q[1:]
 		}
@@ -101,17 +98,13 @@ func synthLines(n int, seed uint64) []string {
 	return lines
 }
 
-var synthOut = flag.String("synth-out", "", "TestWriteSynth: write the synthetic data set to this file")
-var synthN = flag.Int("synth-lines", 20000, "TestWriteSynth: lines to write")
-
-// TestWriteSynth writes the benchmark data set when asked to:
-// go test ./tools/train -run TestWriteSynth -synth-out synth.txt
-func TestWriteSynth(t *testing.T) {
-	if *synthOut == "" {
-		t.Skip("no -synth-out")
+// Pairs parses lines as the model package would (lower-cased inputs),
+// each named synth:N.
+func Pairs(lines []string) []model.Pair {
+	var pairs []model.Pair
+	for i, l := range lines {
+		in, resp, _ := strings.Cut(l, "|")
+		pairs = append(pairs, model.Pair{Input: strings.ToLower(in), Response: resp, File: "synth", Line: i + 1})
 	}
-	data := strings.Join(synthLines(*synthN, 1), "\n") + "\n"
-	if err := os.WriteFile(*synthOut, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return pairs
 }

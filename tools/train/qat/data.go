@@ -1,4 +1,4 @@
-package main
+package qat
 
 import (
 	"crypto/sha256"
@@ -33,24 +33,30 @@ type example struct {
 	allowed []int32
 }
 
-// dataset is everything training and measuring need from the text.
-type dataset struct {
+// Dataset is everything training and measuring need from the text.
+type Dataset struct {
 	lines    []line
 	examples []example
-	charset  string
-	total    int    // lines, duplicates included
-	hash     string // sha256 of the canonical lines, for the model's metadata
-	conflict int    // lines whose input also appears with another response
+	Total    int    // lines, duplicates included
+	Hash     string // sha256 of the canonical lines, for the model's metadata
+	Conflict int    // lines whose input also appears with another response
 }
 
-// buildDataset turns parsed pairs into character examples for a model whose
-// encoders and charset are those of m (the input encoding is model.Input's,
-// so training sees exactly what the integer network and the Z80 see).
-func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
+// Lines is the number of distinct lines.
+func (ds *Dataset) Lines() int { return len(ds.lines) }
+
+// Examples is the number of character steps the network is trained on.
+func (ds *Dataset) Examples() int { return len(ds.examples) }
+
+// NewDataset turns parsed pairs into character examples for a model whose
+// encoders, charset and allowed replies are those of m (the input encoding
+// is model.Input's, so training sees exactly what the integer network and
+// the Z80 see).
+func NewDataset(pairs []model.Pair, m *model.Model) (*Dataset, error) {
 	if len(pairs) == 0 {
 		return nil, fmt.Errorf("no training lines")
 	}
-	ds := &dataset{charset: m.Charset, total: len(pairs)}
+	ds := &Dataset{Total: len(pairs)}
 	index := map[[2]string]int{}
 	h := sha256.New()
 	for _, p := range pairs {
@@ -63,7 +69,7 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 		index[key] = len(ds.lines)
 		ds.lines = append(ds.lines, line{Pair: p, count: 1})
 	}
-	ds.hash = hex.EncodeToString(h.Sum(nil))
+	ds.Hash = hex.EncodeToString(h.Sum(nil))
 
 	answers := map[string]map[string]bool{}
 	for _, l := range ds.lines {
@@ -81,7 +87,7 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 	trie := m.ReplyTrie()
 	for li, l := range ds.lines {
 		if len(answers[l.Input]) > 1 {
-			ds.conflict += l.count
+			ds.Conflict += l.count
 		}
 		if len(l.Response) > m.MaxReply {
 			return nil, fmt.Errorf("%s:%d: response is %d characters, the model stops at %d", l.File, l.Line, len(l.Response), m.MaxReply)
@@ -130,9 +136,9 @@ func buildDataset(pairs []model.Pair, m *model.Model) (*dataset, error) {
 	return ds, nil
 }
 
-// responses lists the distinct responses, sorted: the charset is built from
+// Responses lists the distinct responses, sorted: the charset is built from
 // them, and they are the model's allowed replies.
-func responses(pairs []model.Pair) []string {
+func Responses(pairs []model.Pair) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, p := range pairs {

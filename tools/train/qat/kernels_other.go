@@ -1,6 +1,6 @@
 //go:build !amd64
 
-package main
+package qat
 
 // dot is the inner product of a and b[:len(a)] (dotGo's order).
 func dot(a, b []float32) float32 { return dotGo(a, b) }

@@ -1,4 +1,4 @@
-package main
+package qat
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"z80ulm/model"
+	"z80ulm/tools/train/internal/synth"
 )
 
 // TestSameBytesAsWasm trains one model natively and as WebAssembly (this
@@ -79,18 +80,17 @@ const wasmChild = "Z80ULM_TRAIN_WASM_CHILD"
 // trainForWasmTest: big enough that float sums in another order change the
 // model, small enough for a few seconds under Node.js.
 func trainForWasmTest(t *testing.T) (*model.Model, string) {
-	pairs := pairsOf(synthLines(600, 1))
-	cfg := defaultConfig()
-	cfg.hidden, cfg.epochs, cfg.batch, cfg.val = []int{64, 48, 32}, 6, 64, pairsOf(synthLines(100, 2))
-	shape := model.New(model.BuildCharset(responses(pairs)), cfg.hidden)
-	shape.Replies = responses(pairs)
-	ds, err := buildDataset(pairs, shape)
+	pairs := synth.Pairs(synth.Lines(600, 1))
+	cfg := DefaultConfig()
+	cfg.Hidden, cfg.Epochs, cfg.Batch, cfg.Val = []int{64, 48, 32}, 6, 64, synth.Pairs(synth.Lines(100, 2))
+	shape := Shape(pairs, cfg.Hidden)
+	ds, err := NewDataset(pairs, shape)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := train(context.Background(), cfg, ds, shape, nil, hooks{})
+	res, err := Train(context.Background(), cfg, ds, shape, nil, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.best, res.state
+	return res.Best, res.State
 }
