@@ -6,21 +6,42 @@ import (
 	"testing/fstest"
 )
 
-// FuzzLineEditor feeds arbitrary keys to the BDOS 10 line editor.
+// FuzzLineEditor feeds arbitrary keys (characters and Keys) to the line
+// editor of BDOS 10 and the CCP. The line never outgrows its buffer nor
+// holds a line end; and while it fits one screen line, the screen (a
+// Terminal fed the echo) shows exactly the line, with the cursor where
+// the editor's cursor is.
 func FuzzLineEditor(f *testing.F) {
 	f.Add([]byte("hello\r"), uint8(20), uint8(0))
 	f.Add([]byte("ab\x08\x7f\x18\x15\x12\x05\x03x\t\r"), uint8(5), uint8(7))
 	f.Add([]byte("\x03"), uint8(0), uint8(79))
-	f.Fuzz(func(t *testing.T, keys []byte, max, col uint8) {
+	f.Add([]byte("abc\xf0\xf0X\xf4\xf6\xf2\x01\t\xf5Y"), uint8(30), uint8(2))
+	f.Fuzz(func(t *testing.T, in []byte, max, col uint8) {
+		col %= 40
 		var e lineEditor
 		e.reset(int(max), int(col))
-		for _, k := range keys {
-			res := e.feed(Key(k), func(b byte) {})
+		tm := NewTerminal()
+		c := newCore() // echo goes through the BDOS's conout: TABs become spaces
+		c.out = tm.Put
+		for i := 0; i < int(col); i++ {
+			c.conout('>')
+		}
+		newLines := false
+		for _, b := range in {
+			k := Key(b)
+			if b >= 0xF0 { // bytes F0-F7 stand for the keys
+				k = KeyLeft + Key(b&7)
+			}
+			switch b & 0x7F {
+			case keyCR, keyLF, keyCtrlE, keyCtrlU, keyCtrlR:
+				newLines = k < 0x100 || newLines
+			}
+			res := e.feed(k, c.conout)
 			if len(e.buf) > int(max) {
 				t.Fatalf("line of %d exceeds max %d", len(e.buf), max)
 			}
-			for _, b := range e.buf {
-				if b == keyCR || b == keyLF {
+			for _, c := range e.buf {
+				if c == keyCR || c == keyLF {
 					t.Fatal("line end stored in the line")
 				}
 			}
@@ -28,7 +49,32 @@ func FuzzLineEditor(f *testing.F) {
 				if res == editAbort && len(e.buf) != 0 {
 					t.Fatal("abort with text in the line")
 				}
-				e.reset(int(max), int(col))
+				return
+			}
+			if e.colAt(len(e.buf)) >= Cols-1 {
+				newLines = true // the line wraps: the screen can no longer follow it
+			}
+			if newLines {
+				continue
+			}
+			var shown strings.Builder
+			for _, c := range e.buf {
+				echoKey(c, func(o byte) {
+					if o == keyTab {
+						for shown.WriteByte(' '); (int(col)+shown.Len())%8 != 0; {
+							shown.WriteByte(' ')
+						}
+						return
+					}
+					shown.WriteByte(o & 0x7F)
+				})
+			}
+			row := tm.Lines()[0]
+			if got := strings.TrimRight(row[col:], " "); got != strings.TrimRight(shown.String(), " ") {
+				t.Fatalf("screen shows %q, the line is %q", got, shown.String())
+			}
+			if _, c, _ := tm.Cursor(); c != e.colAt(e.cur) {
+				t.Fatalf("cursor at column %d, editor at %d", c, e.colAt(e.cur))
 			}
 		}
 	})
@@ -104,11 +150,15 @@ func FuzzRunCOM(f *testing.F) {
 	})
 }
 
-// FuzzCCP types arbitrary command lines at the A> prompt.
+// FuzzCCP types arbitrary keys at the A> prompt (bytes F0-F7 stand for
+// the Keys), then ^U and Return: whatever the keys did (commands,
+// programs, ERA's question), the A> prompt comes back, and the machine
+// waits at it.
 func FuzzCCP(f *testing.F) {
-	f.Add("dir\rtype a.txt\rren b.txt=a.txt\rera *.*\rhi one two\r")
-	f.Add("dir ????????.???\rren =\rera\rtype\r\x03a:\rA:X.COM\r")
-	f.Fuzz(func(t *testing.T, keys string) {
+	f.Add([]byte("dir\rtype a.txt\rren b.txt=a.txt\rera *.*\rhi one two\r"))
+	f.Add([]byte("dir ????????.???\rren =\rera\rtype\r\x03a:\rA:X.COM\r"))
+	f.Add([]byte("save 1 x.com\rx\ruser 5\rdir\rera *.*\ry\rb:\r\xf2\r"))
+	f.Fuzz(func(t *testing.T, keys []byte) {
 		m, err := New(Config{Files: fstest.MapFS{
 			"A.TXT":  {Data: []byte("text\r\n")},
 			"HI.COM": {Data: []byte{0x11, 0x09, 0x01, 0x0E, 0x09, 0xCD, 0x05, 0x00, 0xC9, 'H', 'I', '$'}},
@@ -116,14 +166,21 @@ func FuzzCCP(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.Type(keys)
-		for i := 0; i < 50; i++ {
-			if m.RunFor(100_000) == Waiting {
-				break
+		for _, b := range keys {
+			if b >= 0xF0 && b <= 0xF7 {
+				m.PressKey(KeyLeft + Key(b&7))
+			} else {
+				m.Type(string([]byte{b}))
 			}
 		}
-		if len(m.Terminal().Lines()) != Rows {
-			t.Fatal("screen lost its shape")
+		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
+		}
+		m.Type("\x15\r")
+		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
+		}
+		s := screen(m)
+		if len(m.Terminal().Lines()) != Rows || len(s) == 0 || s[len(s)-1] != "A>" || m.Program() != "" || !m.Waiting() {
+			t.Fatalf("no prompt after %q: program %q waiting %v, screen:\n%s", keys, m.Program(), m.Waiting(), strings.Join(s, "\n"))
 		}
 	})
 }
