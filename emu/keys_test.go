@@ -234,7 +234,7 @@ func TestRWhileWaiting(t *testing.T) {
         ld a,r
         call hexa
         ret
-` + hexaSource)
+`+hexaSource)
 	sample := func(wait uint64) string {
 		m, _ := New(Config{Files: fstest.MapFS{"R.COM": {Data: p}}, Autoexec: "R"})
 		runToEnd(m)
