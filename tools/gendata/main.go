@@ -1,14 +1,23 @@
-// Command gendata builds training lines (`input|ANSWER`) from a
-// human-readable knowledge file: every fact under every phrasing of its
-// kind, typing slips, random gibberish for the catch-all answer and,
-// optionally, paraphrases from a local LLM through Ollama.
+// Command gendata builds training lines (`input|ANSWER`) from facts written
+// by us: every fact under every phrasing of its kind, typing slips, filler
+// words, random gibberish for the catch-all and, optionally, paraphrases
+// from a local LLM through Ollama. Two sources:
 //
-//	go run ./tools/gendata -knowledge assets/guess/knowledge.txt -seed 1 \
-//	    -heldout assets/guess/heldout.txt -o assets/guess/train.txt
+// A knowledge file (CHAT): one file, one output.
 //
-// The knowledge format is described at the top of assets/guess/knowledge.txt.
-// The same file, seed and flags always give the same output, byte for byte.
-// Inputs of the held-out files are never emitted.
+//	go run ./tools/gendata -knowledge assets/chat/knowledge.txt -seed 1 \
+//	    -heldout assets/chat/heldout.txt -o assets/chat/train.txt
+//
+// GUESS's question bank and secret sheets: one output file per sheet,
+// OUT/SECRET.txt, each secret's held-out questions (HELDOUT/*/SECRET.txt)
+// never emitted.
+//
+//	go run ./tools/gendata -bank assets/guess/bank.txt -secrets assets/guess/secrets \
+//	    -heldout-dir assets/guess/heldout -seed 1 -o assets/guess/train
+//
+// The formats are in docs/DESIGN.md, section 6 (and at the top of
+// assets/guess/bank.txt). The same files, seed and flags always give the
+// same output, byte for byte.
 package main
 
 import (
@@ -17,12 +26,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
 
 	"z80ulm/model"
 	"z80ulm/tools/gendata/knowledge"
+	"z80ulm/tools/gendata/secret"
 )
 
 type listFlag []string
@@ -32,10 +44,14 @@ func (l *listFlag) Set(s string) error { *l = append(*l, strings.Split(s, ",")..
 
 func main() {
 	var heldout listFlag
-	knowledgeFile := flag.String("knowledge", "", "knowledge file (required)")
-	out := flag.String("o", "-", "output file (- = standard output)")
+	knowledgeFile := flag.String("knowledge", "", "knowledge `file` (CHAT)")
+	bankFile := flag.String("bank", "", "question bank `file` (GUESS), with -secrets")
+	secrets := flag.String("secrets", "", "`dir`ectory of secret sheets (*.txt), with -bank")
+	only := flag.String("secret", "", "with -bank: write only this secret's lines (the others' names still count)")
+	heldoutDir := flag.String("heldout-dir", "", "with -bank: `dir`ectory whose */SECRET.txt files hold each secret's held-out questions")
+	out := flag.String("o", "-", "output file (- = standard output); with -bank, the output directory")
 	seed := flag.Uint64("seed", 1, "seed of the slips and the gibberish")
-	typos := flag.Int("typos", -1, "slipped copies per clean line, overriding the knowledge file's \"typos:\" default (-1 = the file's)")
+	typos := flag.Int("typos", -1, "slipped copies per clean line, overriding the file's \"typos:\" default (-1 = the file's)")
 	wraps := flag.Int("wraps", -1, "wrapped copies per clean line, overriding the file's \"wraps:\" default (-1 = the file's)")
 	patterns := flag.Int("patterns", -1, "phrasings per fact item, overriding the file's \"phrasings:\" default (0 = all, -1 = the file's)")
 	flag.Var(&heldout, "heldout", "held-out `file`s (input|expected) whose inputs are never emitted; repeatable or comma-separated")
@@ -44,59 +60,184 @@ func main() {
 	paraphrases := flag.Int("paraphrases", 3, "paraphrases asked per fact item (with -ollama)")
 	quiet := flag.Bool("q", false, "no statistics on standard error")
 	flag.Parse()
-	if *knowledgeFile == "" || flag.NArg() > 0 {
+	opt := knowledge.Options{Seed: *seed, Typos: *typos, Wraps: *wraps, Patterns: *patterns}
+	var err error
+	switch {
+	case flag.NArg() > 0 || (*knowledgeFile == "") == (*bankFile == "") || (*bankFile == "") != (*secrets == ""):
 		fmt.Fprintln(os.Stderr, "usage: gendata -knowledge FILE [-seed N] [-typos N] [-heldout FILE] [-o FILE] [-ollama URL]")
+		fmt.Fprintln(os.Stderr, "       gendata -bank FILE -secrets DIR [-secret NAME] [-heldout-dir DIR] [-seed N] -o DIR")
 		os.Exit(2)
+	case *bankFile != "":
+		err = runSecrets(*bankFile, *secrets, *only, *heldoutDir, heldout, *out, opt, *quiet)
+	default:
+		if *ollamaURL != "" {
+			if err = useOllama(&opt, *ollamaURL, *ollamaModel, *paraphrases); err != nil {
+				break
+			}
+		}
+		err = runKnowledge(*knowledgeFile, *out, heldout, opt, *quiet)
 	}
-	if err := run(*knowledgeFile, *out, heldout, *seed, *typos, *wraps, *patterns, *ollamaURL, *ollamaModel, *paraphrases, *quiet); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gendata:", err)
 		os.Exit(1)
 	}
 }
 
-func run(knowledgePath, out string, heldout []string, seed uint64, typos, wraps, patterns int, ollamaURL, ollamaModel string, paraphrases int, quiet bool) error {
-	f, err := os.Open(knowledgePath)
+func useOllama(opt *knowledge.Options, url, modelName string, n int) error {
+	o, err := newOllama(url, modelName, opt.Seed)
 	if err != nil {
 		return err
 	}
-	kn, errs := knowledge.Parse(f, knowledgePath)
+	opt.Paraphrase, opt.Paraphrases = o.Paraphrase, n
+	var bar *progressbar.ProgressBar
+	opt.Progress = func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetDescription("paraphrasing"),
+				progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+		}
+		bar.Set(done)
+	}
+	return nil
+}
+
+func runKnowledge(path, out string, heldout []string, opt knowledge.Options, quiet bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	kn, errs := knowledge.Parse(f, path)
 	f.Close()
 	if len(errs) > 0 {
 		return model.JoinProblems(errs)
 	}
-
-	opt := knowledge.Options{Seed: seed, Typos: typos, Wraps: wraps, Patterns: patterns, Heldout: map[string]bool{}}
-	if len(heldout) > 0 {
-		pairs, errs := model.ReadPairFiles(heldout...)
-		if len(errs) > 0 {
-			return model.JoinProblems(errs)
-		}
-		for _, p := range pairs {
-			opt.Heldout[knowledge.HeldoutKey(p.Input)] = true
-		}
+	if opt.Heldout, err = heldoutKeys(heldout); err != nil {
+		return err
 	}
-	if ollamaURL != "" {
-		o, err := newOllama(ollamaURL, ollamaModel, seed)
-		if err != nil {
-			return err
-		}
-		opt.Paraphrase, opt.Paraphrases = o.Paraphrase, paraphrases
-		var bar *progressbar.ProgressBar
-		opt.Progress = func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetDescription("paraphrasing"),
-					progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-					progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
-			}
-			bar.Set(done)
-		}
-	}
-
 	lines, st, errs := knowledge.Generate(kn, opt)
 	if len(errs) > 0 {
 		return model.JoinProblems(errs)
 	}
+	head := fmt.Sprintf("# Generated by tools/gendata from %s (seed %d); do not edit.\n", path, opt.Seed)
+	if kn.Secret != "" {
+		head += fmt.Sprintf("# secret: %s\n", kn.Secret)
+	}
+	if err := write(out, head, lines); err != nil {
+		return err
+	}
+	if !quiet {
+		stats(os.Stderr, "", lines, st)
+	}
+	return nil
+}
 
+// runSecrets writes one training file per sheet. Its header carries what
+// the trainer writes into the model's metadata (secret, category, names).
+func runSecrets(bankPath, dir, only, heldoutDir string, heldout []string, out string, opt knowledge.Options, quiet bool) error {
+	bank, sheets, err := Load(bankPath, dir)
+	if err != nil {
+		return err
+	}
+	if out == "-" && only == "" {
+		return fmt.Errorf("-o: with -bank, give an output directory (or -secret NAME and -o -)")
+	}
+	found := false
+	for _, sh := range sheets {
+		if only != "" && sh.Secret != only {
+			continue
+		}
+		found = true
+		files := append([]string(nil), heldout...)
+		if heldoutDir != "" {
+			m, _ := filepath.Glob(filepath.Join(heldoutDir, "*", sh.Secret+".txt"))
+			files = append(files, m...)
+		}
+		o := opt
+		if o.Heldout, err = heldoutKeys(files); err != nil {
+			return err
+		}
+		lines, st, errs := secret.Generate(bank, sh, sheets, o)
+		if len(errs) > 0 {
+			return model.JoinProblems(errs)
+		}
+		head := fmt.Sprintf("# Generated by tools/gendata from %s and %s (seed %d); do not edit.\n", bankPath, sh.File, opt.Seed) +
+			fmt.Sprintf("# secret: %s\n# category: %s\n# names: %s\n", sh.Secret, sh.Category, sh.NameList())
+		path := out
+		if out != "-" {
+			path = filepath.Join(out, sh.Secret+".txt")
+		}
+		if err := write(path, head, lines); err != nil {
+			return err
+		}
+		if !quiet {
+			stats(os.Stderr, sh.Secret+": ", lines, st)
+		}
+	}
+	if !found {
+		return fmt.Errorf("-secret %q: no such sheet in %s", only, dir)
+	}
+	return nil
+}
+
+// Load reads the bank and every sheet in dir (*.txt, by file name), and
+// refuses two sheets with one secret.
+func Load(bankPath, dir string) (*secret.Bank, []*secret.Sheet, error) {
+	f, err := os.Open(bankPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	bank, errs := secret.ParseBank(f, bankPath)
+	f.Close()
+	if len(errs) > 0 {
+		return nil, nil, model.JoinProblems(errs)
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(paths) == 0 {
+		return nil, nil, fmt.Errorf("%s: no sheets (*.txt)", dir)
+	}
+	sort.Strings(paths)
+	var sheets []*secret.Sheet
+	bySecret := map[string]string{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		sh, e := secret.ParseSheet(f, p, bank)
+		f.Close()
+		errs = append(errs, e...)
+		if prev, dup := bySecret[sh.Secret]; dup && sh.Secret != "" {
+			errs = append(errs, fmt.Errorf("%s: secret %s again (also %s)", p, sh.Secret, prev))
+		}
+		bySecret[sh.Secret] = p
+		sheets = append(sheets, sh)
+	}
+	if len(errs) > 0 {
+		return nil, nil, model.JoinProblems(errs)
+	}
+	return bank, sheets, nil
+}
+
+// heldoutKeys reads held-out files into the set of inputs never emitted.
+func heldoutKeys(files []string) (map[string]bool, error) {
+	keys := map[string]bool{}
+	if len(files) == 0 {
+		return keys, nil
+	}
+	pairs, errs := model.ReadPairFiles(files...)
+	if len(errs) > 0 {
+		return nil, model.JoinProblems(errs)
+	}
+	for _, p := range pairs {
+		keys[knowledge.HeldoutKey(p.Input)] = true
+	}
+	return keys, nil
+}
+
+func write(out, head string, lines []knowledge.Line) error {
 	var w io.Writer = os.Stdout
 	if out != "-" {
 		of, err := os.Create(out)
@@ -107,25 +248,19 @@ func run(knowledgePath, out string, heldout []string, seed uint64, typos, wraps,
 		w = of
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# Generated by tools/gendata from %s (seed %d); do not edit.\n", knowledgePath, seed)
-	if kn.Secret != "" {
-		fmt.Fprintf(bw, "# secret: %s\n", kn.Secret)
-	}
+	bw.WriteString(head)
 	for _, l := range lines {
 		fmt.Fprintln(bw, l)
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
+	return bw.Flush()
+}
 
-	if !quiet {
-		fmt.Fprintf(os.Stderr, "gendata: %d lines: %d from knowledge, %d paraphrased, %d wrapped, %d slips, %d gibberish\n",
-			len(lines), st.Knowledge, st.LLM, st.Wraps, st.Typos, st.Gibberish)
-		fmt.Fprintf(os.Stderr, "gendata: dropped %d held-out, %d ambiguous, %d too long\n",
-			st.DroppedHeldout, st.DroppedAmbiguous, st.DroppedLong)
-		for _, c := range knowledge.Classes(st.PerClass) {
-			fmt.Fprintf(os.Stderr, "  %-20s %6d %5.1f%%\n", c, st.PerClass[c], 100*float64(st.PerClass[c])/float64(max(1, len(lines))))
-		}
+func stats(w io.Writer, prefix string, lines []knowledge.Line, st knowledge.Stats) {
+	fmt.Fprintf(w, "gendata: %s%d lines: %d from facts, %d paraphrased, %d wrapped, %d slips, %d gibberish; dropped %d held-out, %d ambiguous, %d too long\n",
+		prefix, len(lines), st.Knowledge, st.LLM, st.Wraps, st.Typos, st.Gibberish, st.DroppedHeldout, st.DroppedAmbiguous, st.DroppedLong)
+	var parts []string
+	for _, c := range knowledge.Classes(st.PerClass) {
+		parts = append(parts, fmt.Sprintf("%s %d (%.1f%%)", c, st.PerClass[c], 100*float64(st.PerClass[c])/float64(max(1, len(lines)))))
 	}
-	return nil
+	fmt.Fprintf(w, "  %s\n", strings.Join(parts, ", "))
 }

@@ -2,11 +2,11 @@ package knowledge
 
 import "strings"
 
-// expand returns every spelling of s with its bracketed alternatives
+// Expand returns every spelling of s with its bracketed alternatives
 // resolved, in order: "[a/b] c [d/]" -> "a c d", "a c", "b c d", "b c".
 // Spaces are normalised afterwards, so an empty alternative leaves no gap.
 // Brackets were checked by checkBrackets.
-func expand(s string) []string {
+func Expand(s string) []string {
 	out := []string{""}
 	for len(s) > 0 {
 		i := strings.IndexByte(s, '[')
@@ -35,7 +35,7 @@ func appendAll(prefixes, alts []string) []string {
 	return out
 }
 
-// countExpansions is len(expand(s)) without building the strings.
+// countExpansions is len(Expand(s)) without building the strings.
 func countExpansions(s string) int {
 	n := 1
 	for {
@@ -69,16 +69,16 @@ func normalize(s string) string {
 func fill(pattern, item string) string {
 	switch {
 	case strings.Contains(pattern, "{a}"):
-		return strings.Replace(pattern, "{a}", article(item)+" "+item, 1)
+		return strings.Replace(pattern, "{a}", Article(item)+" "+item, 1)
 	case strings.Contains(pattern, "{s}"):
 		return strings.Replace(pattern, "{s}", thirdPerson(item), 1)
 	}
 	return strings.Replace(pattern, "{}", item, 1)
 }
 
-// article is "a" or "an" for the noun phrase w, by its sound where English
+// Article is "a" or "an" for the noun phrase w, by its sound where English
 // spelling misleads ("a unicorn", "an hour").
-func article(w string) string {
+func Article(w string) string {
 	w = strings.ToLower(w)
 	for _, p := range []string{"uni", "use", "usu", "eu", "one", "once", "ewe"} {
 		if strings.HasPrefix(w, p) {

@@ -82,6 +82,13 @@ func Generate(kn *Knowledge, opt Options) ([]Line, Stats, []error) {
 		st:    Stats{PerClass: map[string]int{}},
 	}
 	g.knowledge(kn)
+	for _, c := range g.conflicts {
+		more := ""
+		if c.n > 1 {
+			more = fmt.Sprintf(" (and %d more of its phrasings)", c.n-1)
+		}
+		g.errs = append(g.errs, fmt.Errorf("%s: %q%s is answered %s here but %s at %s", c.here, c.input, more, c.answer, c.other, c.there))
+	}
 	if len(g.errs) > 0 {
 		return nil, g.st, g.errs
 	}
@@ -128,6 +135,15 @@ type generator struct {
 	index map[string]int // input -> position in lines
 	st    Stats
 	errs  []error
+	// conflicts are two facts answering one question differently, one
+	// entry per pair of lines (with how many questions they share).
+	conflicts    []conflict
+	conflictedAt map[[2]string]int
+}
+
+type conflict struct {
+	here, there, input, answer, other string
+	n                                 int
 }
 
 // add records a new input. Inputs that are held out or too long are
@@ -163,19 +179,19 @@ func (g *generator) knowledge(kn *Knowledge) {
 	for _, f := range kn.Facts {
 		t := kn.Templates[f.Kind]
 		for _, item := range f.Items {
-			for _, it := range expand(item) {
+			for _, it := range Expand(item) {
 				if it == "" {
 					continue
 				}
 				var cs []phrasing
 				for _, p := range t.Patterns {
-					for _, pat := range expand(p.Text) {
+					for _, pat := range Expand(p.Text) {
 						cs = append(cs, phrasing{pat, f.Answer, p, false})
 					}
 				}
 				for _, p := range t.Inverted {
-					for _, pat := range expand(p.Text) {
-						cs = append(cs, phrasing{pat, invert(f.Answer), p, true})
+					for _, pat := range Expand(p.Text) {
+						cs = append(cs, phrasing{pat, Invert(f.Answer), p, true})
 					}
 				}
 				keep := g.choose(cs, f.Answer)
@@ -239,7 +255,7 @@ func (g *generator) fact(c phrasing, item string, f Fact, emit bool) {
 	in := normalize(fill(c.pattern, item))
 	if in == "" || in[0] == '#' {
 		g.errs = append(g.errs, fmt.Errorf("%s: item %q under pattern %q (%s) gives %q, which cannot be a training input",
-			src.pos(), item, c.src.Text, c.src.pos(), in))
+			src.Where(), item, c.src.Text, c.src.Where(), in))
 		return
 	}
 	if k, ok := g.index[in]; ok {
@@ -250,8 +266,16 @@ func (g *generator) fact(c phrasing, item string, f Fact, emit bool) {
 		case prev.Answer != c.answer && prev.byDefault:
 			prev.Answer, prev.Src, prev.byDefault = c.answer, src, false // ... wherever it came first
 		case prev.Answer != c.answer:
-			g.errs = append(g.errs, fmt.Errorf("%s: %q is answered %s here but %s at %s",
-				src.pos(), in, c.answer, prev.Answer, prev.Src.pos()))
+			key := [2]string{src.Where(), prev.Src.Where()}
+			if k, ok := g.conflictedAt[key]; ok {
+				g.conflicts[k].n++
+				return
+			}
+			if g.conflictedAt == nil {
+				g.conflictedAt = map[[2]string]int{}
+			}
+			g.conflictedAt[key] = len(g.conflicts)
+			g.conflicts = append(g.conflicts, conflict{here: key[0], there: key[1], input: in, answer: c.answer, other: prev.Answer, n: 1})
 			return
 		}
 		if emit && prev.unsampled {
@@ -287,15 +311,15 @@ func (g *generator) paraphrases(kn *Knowledge) error {
 			continue
 		}
 		for _, item := range f.Items {
-			it := expand(item)[0]
-			q := normalize(fill(expand(t.Patterns[0].Text)[0], it))
+			it := Expand(item)[0]
+			q := normalize(fill(Expand(t.Patterns[0].Text)[0], it))
 			asks = append(asks, ask{q, f.Answer, f.Source})
 		}
 	}
 	for k, a := range asks {
 		got, err := g.opt.Paraphrase(a.question, g.opt.Paraphrases)
 		if err != nil {
-			return fmt.Errorf("%s: paraphrasing %q: %v", a.src.pos(), a.question, err)
+			return fmt.Errorf("%s: paraphrasing %q: %v", a.src.Where(), a.question, err)
 		}
 		if g.opt.Progress != nil {
 			g.opt.Progress(k+1, len(asks))

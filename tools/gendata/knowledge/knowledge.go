@@ -68,7 +68,8 @@ type Source struct {
 	Via  string
 }
 
-func (s Source) pos() string {
+// Where is "file:line", and what the line stands on when Via says.
+func (s Source) Where() string {
 	if s.Via != "" {
 		return fmt.Sprintf("%s:%d (%s)", s.File, s.Line, s.Via)
 	}
@@ -111,6 +112,10 @@ type Statement struct {
 	Head string
 	Body []string
 	Source
+	// Pair marks a "question|ANSWER" line (no ':' before its first '|'):
+	// Body is the question and the answer. Secret sheets have them;
+	// knowledge files ask through templates instead.
+	Pair bool
 }
 
 // Words are the head's words.
@@ -118,7 +123,7 @@ func (s Statement) Words() []string { return strings.Fields(s.Head) }
 
 // Errorf is a problem with the statement, prefixed "file:line: ".
 func (s Statement) Errorf(format string, args ...any) error {
-	return fmt.Errorf("%s: %s", s.pos(), fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s: %s", s.Where(), fmt.Sprintf(format, args...))
 }
 
 // Statements splits a file into statements: '#' lines and blank lines are
@@ -150,10 +155,19 @@ func Statements(r io.Reader, name string) ([]Statement, []error) {
 				continue
 			}
 			last := &stmts[len(stmts)-1]
+			if last.Pair {
+				fail(n, "continuation line (it starts with a space) after a question|ANSWER line")
+				continue
+			}
 			last.Body = append(last.Body, splitList(t)...)
 			continue
 		}
 		k := strings.IndexByte(t, ':')
+		if bar := strings.IndexByte(t, '|'); bar >= 0 && (k < 0 || bar < k) {
+			q, a := strings.TrimSpace(t[:bar]), strings.TrimSpace(t[bar+1:])
+			stmts = append(stmts, Statement{Body: []string{q, a}, Source: Source{File: name, Line: n}, Pair: true})
+			continue
+		}
 		if k < 0 {
 			fail(n, "no ':' (want \"KIND ANSWER: item | item\", \"template KIND: pattern | pattern\", \"secret: NAME\" or \"gibberish ANSWER: N\")")
 			continue
@@ -182,6 +196,10 @@ func Parse(r io.Reader, name string) (*Knowledge, []error) {
 	kn := New()
 	var facts []Statement
 	for _, s := range stmts {
+		if s.Pair {
+			errs = append(errs, s.Errorf("a question|ANSWER line: a knowledge file asks through templates (\"template q: {} | {}?\" and \"q ANSWER: question\")"))
+			continue
+		}
 		ok, err := kn.Setting(s)
 		if err != nil {
 			errs = append(errs, err...)
@@ -333,7 +351,7 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 func (kn *Knowledge) Fact(kind, ans string, items []string, src Source) (Fact, []error) {
 	var errs []error
 	fail := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", src.pos(), fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%s: %s", src.Where(), fmt.Sprintf(format, args...)))
 	}
 	t := kn.Templates[kind]
 	if t == nil || len(t.Patterns)+len(t.Inverted) == 0 {
@@ -344,9 +362,9 @@ func (kn *Knowledge) Fact(kind, ans string, items []string, src Source) (Fact, [
 		fail("%v", err)
 		return Fact{}, errs
 	}
-	if len(t.Inverted) > 0 && invert(ans) == "" {
+	if len(t.Inverted) > 0 && Invert(ans) == "" {
 		fail("answer %q of kind %q cannot be inverted (kind %q has invert patterns at %s); use YES, NO or MAYBE",
-			ans, kind, kind, t.Inverted[0].pos())
+			ans, kind, kind, t.Inverted[0].Where())
 		return Fact{}, errs
 	}
 	f := Fact{Kind: kind, Answer: ans, Source: src}
@@ -467,9 +485,31 @@ func checkBrackets(s string) error {
 	return nil
 }
 
-// invert swaps YES and NO; MAYBE stays; anything else cannot be inverted
+// Questions returns every question a fact of kind asks about item (all
+// phrasings, bracket alternatives resolved): the straight ones, answered as
+// the fact says, and the inverted ones, answered the other way round.
+func (kn *Knowledge) Questions(kind, item string) (straight, inverted []string) {
+	t := kn.Templates[kind]
+	if t == nil {
+		return nil, nil
+	}
+	ask := func(srcs []Source) []string {
+		var out []string
+		for _, it := range Expand(item) {
+			for _, p := range srcs {
+				for _, pat := range Expand(p.Text) {
+					out = append(out, normalize(fill(pat, it)))
+				}
+			}
+		}
+		return out
+	}
+	return ask(t.Patterns), ask(t.Inverted)
+}
+
+// Invert swaps YES and NO; MAYBE stays; anything else cannot be inverted
 // ("" is returned).
-func invert(ans string) string {
+func Invert(ans string) string {
 	switch ans {
 	case "YES":
 		return "NO"

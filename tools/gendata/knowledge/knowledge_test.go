@@ -50,8 +50,8 @@ func TestExpand(t *testing.T) {
 		{"  Is  IT  ", []string{"is it"}},
 		{"cp/m", []string{"cp/m"}}, // a slash outside brackets is text
 	} {
-		if got := expand(c.in); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("expand(%q) = %q, want %q", c.in, got, c.want)
+		if got := Expand(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Expand(%q) = %q, want %q", c.in, got, c.want)
 		}
 		if n := countExpansions(c.in); n != len(c.want) {
 			t.Errorf("countExpansions(%q) = %d, want %d", c.in, n, len(c.want))
@@ -62,8 +62,8 @@ func TestExpand(t *testing.T) {
 func TestArticleAndThirdPerson(t *testing.T) {
 	for w, a := range map[string]string{"elephant": "an", "dog": "a", "unicorn": "a", "hour glass": "an",
 		"apple": "an", "european bison": "a", "ox": "an", "one horned rhino": "a", "ibex": "an"} {
-		if got := article(w); got != a {
-			t.Errorf("article(%q) = %q, want %q", w, got, a)
+		if got := Article(w); got != a {
+			t.Errorf("Article(%q) = %q, want %q", w, got, a)
 		}
 	}
 	for v, s := range map[string]string{"eat grass": "eats grass", "fly": "flies", "have a trunk": "has a trunk",
