@@ -154,7 +154,7 @@ func bdosOpen(c *core) (uint16, outcome) {
 	f := c.bdos.disk.files[k]
 	c.mem[a+fcbS2] = 0
 	ext := int(c.mem[a+fcbEX] & 0x1F)
-	if ext >= f.extents() {
+	if !f.hasExtent(ext) {
 		return 0xFF, done
 	}
 	e := dirSlot{k, f, ext, 0}.dirEntry()
@@ -316,7 +316,7 @@ func (c *core) writeAt(a uint16, rec int, advance bool) (uint16, outcome) {
 		return 0, c.hostErr(err)
 	}
 	if !stored {
-		if _, ents := d.usage(k); ents+extentsOf((rec+1)*recordSize) > dirEntries {
+		if _, ents := d.usage(fileKey{user: 0xFF}); ents >= dirEntries {
 			return 1, done
 		}
 		return 2, done
@@ -478,7 +478,7 @@ func bdosReadRandom(c *core) (uint16, outcome) {
 		return 4, done
 	}
 	f := c.bdos.disk.files[k]
-	if rec/extentRecs >= f.extents() {
+	if !f.hasExtent(rec / extentRecs) {
 		return 4, done
 	}
 	var buf [recordSize]byte

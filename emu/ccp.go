@@ -178,7 +178,7 @@ func (m *Machine) dir(arg string) {
 			}
 			c.print("A")
 		}
-		c.print(": " + f[:8] + " " + f[8:])
+		c.printShown(": " + f[:8] + " " + f[8:])
 		if n%4 != 3 {
 			c.print(" ")
 		}
@@ -359,7 +359,7 @@ func (m *Machine) run(name, tail string) {
 	}
 	file := c.bdos.disk.file(c.bdos.user, p)
 	if p[0] == ' ' || containsWild(p) || p[8:] != "COM" || file == nil {
-		c.print(name + "?")
+		c.printShown(name + "?")
 		return
 	}
 	if err := c.load(file.data, tail); err != nil {

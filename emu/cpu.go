@@ -448,3 +448,12 @@ func (c *core) print(s string) {
 		c.conout(s[i])
 	}
 }
+
+// printShown writes a message that holds what someone typed or named,
+// control characters shown as ^X (an ESC in a mistyped command must not
+// move the cursor).
+func (c *core) printShown(s string) {
+	for i := 0; i < len(s); i++ {
+		echoKey(s[i], c.conout)
+	}
+}

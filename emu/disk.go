@@ -38,8 +38,9 @@ type fileKey struct {
 
 type diskFile struct {
 	data  []byte
-	host  string // path on the host, relative to the mapped directory ("" if memory only)
-	attrs uint16 // attribute bits (bit 7 of name byte i is bit i): t1' read-only, t2' system
+	host  string       // path on the host, relative to the mapped directory ("" if memory only)
+	attrs uint16       // attribute bits (bit 7 of name byte i is bit i): t1' read-only, t2' system
+	holes map[int]bool // blocks (numbered in the file) a random write skipped: they take no space and read as unwritten
 }
 
 const (
@@ -179,8 +180,8 @@ func extentsOf(size int) int {
 func (d *drive) usage(skip fileKey) (blk, ents int) {
 	for k, f := range d.files {
 		if k != skip {
-			blk += blocks(len(f.data))
-			ents += extentsOf(len(f.data))
+			blk += f.allocBlocks()
+			ents += f.entries()
 		}
 	}
 	return blk, ents
@@ -318,17 +319,43 @@ func (d *drive) rename(old, nw fileKey) error {
 	return os.Rename(oldPath, d.hostPath(nw))
 }
 
-// writeRecord stores 128 bytes as record rec of file k, zero-filling any
-// gap. It reports false when the drive is full.
+// writeRecord stores 128 bytes as record rec of file k. A record past
+// the end leaves a gap: records of it in blocks that already exist read as
+// zeros, whole blocks of it are holes (as in CP/M, they take no space and
+// read as unwritten). It reports false when the drive is full.
 func (d *drive) writeRecord(k fileKey, rec int, b []byte) (bool, error) {
 	f := d.files[k]
 	end := (rec + 1) * recordSize
-	if end > len(f.data) {
-		if rec >= maxRecords || d.fits(k, end) != nil {
+	blk := rec / blockRecs
+	if end > len(f.data) || f.holes[blk] {
+		if rec >= maxRecords {
 			return false, nil
+		}
+		// The space the file will take: its blocks and entries now, the
+		// block of rec and its extent if they are new.
+		used, ents := d.usage(k)
+		fb, fe := f.allocBlocks(), f.entries()
+		if blk >= blocks(len(f.data)) || f.holes[blk] {
+			fb++
+		}
+		if e := rec / extentRecs; e >= extentsOf(len(f.data)) || !f.hasExtent(e) {
+			fe++
+		}
+		if used+fb > dataBlocks || ents+fe > dirEntries {
+			return false, nil
+		}
+	}
+	if end > len(f.data) {
+		first := blocks(len(f.data)) // the first block not yet begun
+		for g := first; g < blk; g++ {
+			if f.holes == nil {
+				f.holes = map[int]bool{}
+			}
+			f.holes[g] = true
 		}
 		f.data = append(f.data, make([]byte, end-len(f.data))...)
 	}
+	delete(f.holes, blk)
 	copy(f.data[rec*recordSize:end], b)
 	d.changes++
 	if d.host == "" {
@@ -348,14 +375,47 @@ func (d *drive) writeRecord(k fileKey, rec int, b []byte) (bool, error) {
 // records is the number of 128-byte records of file f (the last may be partial).
 func (f *diskFile) records() int { return (len(f.data) + recordSize - 1) / recordSize }
 
-// extents is the number of 16 KB logical extents of file f.
+// extents is the number of 16 KB logical extents of file f, up to its last
+// one (some may be missing: hasExtent).
 func (f *diskFile) extents() int { return extentsOf(len(f.data)) }
 
+// allocBlocks is the number of blocks file f takes.
+func (f *diskFile) allocBlocks() int { return blocks(len(f.data)) - len(f.holes) }
+
+// hasExtent reports whether extent e of f has a directory entry: extent 0
+// always (MAKE writes it), another if one of its blocks was written.
+func (f *diskFile) hasExtent(e int) bool {
+	if e == 0 || len(f.holes) == 0 {
+		return e < f.extents()
+	}
+	per := extentRecs / blockRecs
+	for b := e * per; b < min(blocks(len(f.data)), (e+1)*per); b++ {
+		if !f.holes[b] {
+			return true
+		}
+	}
+	return false
+}
+
+// entries is the number of directory entries file f takes.
+func (f *diskFile) entries() int {
+	if len(f.holes) == 0 {
+		return f.extents()
+	}
+	n := 0
+	for e := 0; e < f.extents(); e++ {
+		if f.hasExtent(e) {
+			n++
+		}
+	}
+	return n
+}
+
 // readRecord copies record rec into b; a partial last record is padded
-// with ^Z. It reports false past the end of the file.
+// with ^Z. It reports false past the end of the file and in a hole.
 func (f *diskFile) readRecord(rec int, b []byte) bool {
 	off := rec * recordSize
-	if rec < 0 || off >= len(f.data) {
+	if rec < 0 || off >= len(f.data) || f.holes[rec/blockRecs] {
 		return false
 	}
 	n := copy(b, f.data[off:])
@@ -381,9 +441,11 @@ func (d *drive) directory() []dirSlot {
 	for _, k := range d.keys() {
 		f := d.files[k]
 		for e := 0; e < f.extents(); e++ {
-			ds = append(ds, dirSlot{k, f, e, next})
+			if f.hasExtent(e) {
+				ds = append(ds, dirSlot{k, f, e, next})
+			}
 		}
-		next += blocks(len(f.data))
+		next += f.allocBlocks()
 	}
 	return ds
 }
@@ -395,7 +457,7 @@ func (d *drive) firstBlock(k fileKey) int {
 		if kk == k {
 			break
 		}
-		next += blocks(len(d.files[kk].data))
+		next += d.files[kk].allocBlocks()
 	}
 	return next
 }
@@ -423,17 +485,35 @@ func (s dirSlot) dirEntry() (e [32]byte) {
 	return e
 }
 
-// allocMap is RC and the 16 allocation bytes of the slot's extent.
+// allocMap is RC and the 16 allocation bytes of the slot's extent: the
+// drive's number of each of its blocks, 0 for a hole.
 func (s dirSlot) allocMap() []byte {
 	var m [17]byte
 	rc := max(0, min(s.f.records()-s.extent*extentRecs, extentRecs))
 	m[0] = byte(rc)
-	used := (rc + blockRecs - 1) / blockRecs
-	for i := 0; i < used; i++ {
-		b := s.first + s.extent*(extentRecs/blockRecs) + i
-		m[1+2*i], m[2+2*i] = byte(b), byte(b>>8)
+	per := extentRecs / blockRecs
+	for i := 0; i < (rc+blockRecs-1)/blockRecs; i++ {
+		if b, ok := s.f.blockNumber(s.first, s.extent*per+i); ok {
+			m[1+2*i], m[2+2*i] = byte(b), byte(b>>8)
+		}
 	}
 	return m[:]
+}
+
+// blockNumber is the drive's number of block i of file f, whose first
+// block is first (its blocks follow each other, holes taking none); ok is
+// false for a hole.
+func (f *diskFile) blockNumber(first, i int) (int, bool) {
+	if f.holes[i] {
+		return 0, false
+	}
+	n := first + i
+	for h := range f.holes {
+		if h < i {
+			n--
+		}
+	}
+	return n, true
 }
 
 // sector reads record rec of the drive as the BIOS sees it: the directory
@@ -466,12 +546,17 @@ func (d *drive) sector(rec int, b []byte) bool {
 func (d *drive) dataAt(ds []dirSlot, rec int) (dirSlot, int, bool) {
 	blk := rec / blockRecs
 	for _, s := range ds {
-		if s.extent == 0 && blk >= s.first && blk < s.first+blocks(len(s.f.data)) {
-			if off := rec - s.first*blockRecs; off < s.f.records() {
-				return s, off, true
-			}
-			return s, 0, false
+		if s.extent != 0 || blk < s.first || blk >= s.first+s.f.allocBlocks() {
+			continue
 		}
+		for i := 0; i < blocks(len(s.f.data)); i++ { // the file's block that is drive block blk
+			if n, ok := s.f.blockNumber(s.first, i); ok && n == blk {
+				if off := i*blockRecs + rec%blockRecs; off < s.f.records() {
+					return s, off, true
+				}
+			}
+		}
+		return s, 0, false
 	}
 	return dirSlot{}, 0, false
 }
