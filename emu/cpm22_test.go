@@ -196,7 +196,7 @@ func TestIOBYTE(t *testing.T) {
         ld a,(3)
         call hexa
         ret
-` + hexaSource)
+`+hexaSource)
 	m, _ := New(Config{Files: fstest.MapFS{"IO.COM": {Data: set}}, Autoexec: "IO"})
 	runToEnd(m)
 	m.Type("IO\r")
@@ -497,7 +497,7 @@ func TestLargeSparseFile(t *testing.T) {
         ret
 fcb:    db 0,"SPARSE  DAT"
         ds 24
-` + hexaSource)
+`+hexaSource)
 	d, _ := newMemDrive(nil)
 	c := newCore()
 	c.bdos.disk = d
@@ -564,7 +564,7 @@ fcb:    db 0,"MINE    DAT"
         ds 24
 all:    db "?"
         ds 35
-` + hexaSource)
+`+hexaSource)
 	r, _ := RunCOM(p, RunOptions{Files: fstest.MapFS{"ZERO.TXT": {Data: []byte("0")}}})
 	if want := "FF 02 M 00 Z "; string(r.Output) != want {
 		t.Fatalf("output %q, want %q", r.Output, want)
@@ -652,7 +652,7 @@ wr:     push hl
         ret
 fcb:    db 0,"HUGE    DAT"
         ds 24
-` + hexaSource)
+`+hexaSource)
 	d, _ := newMemDrive(fstest.MapFS{"BIG.DAT": {Data: make([]byte, 3<<20)}})
 	c := newCore()
 	c.bdos.disk = d
