@@ -29,6 +29,13 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "guess" { // GUESS's evaluation: guess.go
+		if err := guessMain(os.Args[2:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "eval guess:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	com := flag.String("com", "", "the CP/M program (.COM)")
 	data := flag.String("data", "", "held-out questions: input|expected lines")
 	modelPath := flag.String("model", "", "the program's model: check every reply against model.Generate")
