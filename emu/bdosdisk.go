@@ -44,6 +44,17 @@ func (c *core) fcbDisk(a uint16) outcome {
 	return done
 }
 
+// fcbFile begins a call on a file: the FCB at DE, its drive checked (a
+// select error ends the call: o), and the current user's file it names
+// (found false if none).
+func (c *core) fcbFile() (a uint16, k fileKey, found bool, o outcome) {
+	a = c.cpu.DE.U16()
+	if o = c.fcbDisk(a); o == done {
+		k, found = c.lookup(a)
+	}
+	return a, k, found, o
+}
+
 // seqRecord is the record the FCB's EX, S2 and CR point at. CR runs to 128
 // at the end of an extent (the next access moves to the next extent).
 func (c *core) seqRecord(a uint16) int {
@@ -143,11 +154,10 @@ func bdosSelectDisk(c *core) (uint16, outcome) {
 // 15: open file: 0 if found (FCB filled in for extent EX of the file,
 // the name with its attribute bits), FFh if not.
 func bdosOpen(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
+	a, k, ok, o := c.fcbFile()
+	if o != done {
 		return 0, o
 	}
-	k, ok := c.lookup(a)
 	if !ok {
 		return 0xFF, done
 	}
@@ -165,12 +175,8 @@ func bdosOpen(c *core) (uint16, outcome) {
 
 // 16: close file: 0 if it exists, FFh if not (the data is already stored).
 func bdosClose(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
-		return 0, o
-	}
-	if _, ok := c.lookup(a); !ok {
-		return 0xFF, done
+	if _, _, ok, o := c.fcbFile(); o != done || !ok {
+		return 0xFF, o
 	}
 	return 0, done
 }
@@ -234,30 +240,37 @@ func bdosSearchNext(c *core) (uint16, outcome) {
 	return 0xFF, done
 }
 
+// matching returns the current user's files the FCB at DE names ('?'
+// matching any character), after checking its drive.
+func (c *core) matching() (a uint16, ks []fileKey, o outcome) {
+	a = c.cpu.DE.U16()
+	if o = c.fcbDisk(a); o != done {
+		return a, nil, o
+	}
+	pat := c.fcbName(a)
+	for _, n := range c.bdos.disk.names(c.bdos.user) {
+		if match(pat, n) {
+			ks = append(ks, fileKey{c.bdos.user, n})
+		}
+	}
+	return a, ks, done
+}
+
 // 19: delete every file of the current user matching the FCB: 0, or FFh
 // if none matched.
 func bdosDelete(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
-		return 0, o
+	_, ks, o := c.matching()
+	if o == done {
+		o = c.writable(nil)
 	}
-	pat := c.fcbName(a)
 	d := c.bdos.disk
-	var ks []fileKey
-	for _, n := range d.names(c.bdos.user) {
-		if match(pat, n) {
-			k := fileKey{c.bdos.user, n}
-			if o := c.writable(d.files[k]); o != done {
-				return 0, o
-			}
-			ks = append(ks, k)
+	for _, k := range ks {
+		if o == done {
+			o = c.writable(d.files[k])
 		}
 	}
-	if len(ks) == 0 {
-		if o := c.writable(nil); o != done {
-			return 0, o
-		}
-		return 0xFF, done
+	if o != done || len(ks) == 0 {
+		return 0xFF, o
 	}
 	for _, k := range ks {
 		if err := d.remove(k); err != nil {
@@ -270,13 +283,9 @@ func bdosDelete(c *core) (uint16, outcome) {
 // 20: read sequential: the record at EX/S2/CR into the DMA buffer and
 // advance; 1 at end of file (or of a file that is not there).
 func bdosReadSeq(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
-		return 0, o
-	}
-	k, ok := c.lookup(a)
-	if !ok {
-		return 1, done
+	a, k, ok, o := c.fcbFile()
+	if o != done || !ok {
+		return 1, o
 	}
 	rec := c.seqRecord(a)
 	var buf [recordSize]byte
@@ -292,16 +301,15 @@ func bdosReadSeq(c *core) (uint16, outcome) {
 // advance; 1 when the directory is full, 2 when the data area is full,
 // FFh if the file does not exist.
 func bdosWriteSeq(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	return c.writeAt(a, c.seqRecord(a), true)
+	return c.writeAt(c.seqRecord(c.cpu.DE.U16()), true)
 }
 
 // writeAt writes the DMA buffer as record rec of the FCB's file.
-func (c *core) writeAt(a uint16, rec int, advance bool) (uint16, outcome) {
-	if o := c.fcbDisk(a); o != done {
+func (c *core) writeAt(rec int, advance bool) (uint16, outcome) {
+	a, k, ok, o := c.fcbFile()
+	if o != done {
 		return 0, o
 	}
-	k, ok := c.lookup(a)
 	d := c.bdos.disk
 	if o := c.writable(d.files[k]); o != done {
 		return 0, o
@@ -360,13 +368,12 @@ func bdosMake(c *core) (uint16, outcome) {
 // 23: rename: the FCB holds the old name at offset 0 and the new one at
 // offset 16. FFh if the old file is missing or the new name is taken.
 func bdosRename(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
-		return 0, o
-	}
+	a, old, ok, o := c.fcbFile()
 	d := c.bdos.disk
-	old, ok := c.lookup(a)
-	if o := c.writable(d.files[old]); o != done {
+	if o == done {
+		o = c.writable(d.files[old])
+	}
+	if o != done {
 		return 0, o
 	}
 	nw := fileKey{c.bdos.user, c.fcbName(a + 16)}
@@ -412,30 +419,24 @@ func bdosROVector(c *core) (uint16, outcome) {
 // 30: set file attributes: bit 7 of the FCB's name bytes (t1' read-only,
 // t2' system, f1'-f4' and t3' for programs). 0, or FFh if no file matches.
 func bdosSetAttributes(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
-		return 0, o
+	a, ks, o := c.matching()
+	if o == done {
+		o = c.writable(nil)
 	}
-	pat := c.fcbName(a)
+	if o != done || len(ks) == 0 {
+		return 0xFF, o
+	}
 	var attrs uint16
 	for i := 0; i < nameLen; i++ {
 		if c.mem[a+fcbName+uint16(i)]&0x80 != 0 {
 			attrs |= 1 << i
 		}
 	}
-	d := c.bdos.disk
-	var r uint16 = 0xFF
-	for _, n := range d.names(c.bdos.user) {
-		if match(pat, n) {
-			if o := c.writable(nil); o != done {
-				return 0, o
-			}
-			d.file(c.bdos.user, n).attrs = attrs
-			d.changes++
-			r = 0
-		}
+	for _, k := range ks {
+		c.bdos.disk.files[k].attrs = attrs
 	}
-	return r, done
+	c.bdos.disk.changes++
+	return 0, done
 }
 
 // 31: address of the disk parameter block.
@@ -465,15 +466,14 @@ func (c *core) randomRecord(a uint16) (int, bool) {
 // (past the end of the file, within its last extent), 4 an extent the file
 // does not have, 6 past the 8 MB a file can hold.
 func bdosReadRandom(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
+	a, k, found, o := c.fcbFile()
+	if o != done {
 		return 0, o
 	}
 	rec, ok := c.randomRecord(a)
 	if !ok {
 		return 6, done
 	}
-	k, found := c.lookup(a)
 	if !found {
 		return 4, done
 	}
@@ -508,7 +508,7 @@ func bdosWriteRandom(c *core) (uint16, outcome) {
 	if !ok {
 		return 6, done
 	}
-	v, o := c.writeAt(a, rec, false)
+	v, o := c.writeAt(rec, false)
 	if o == done && v == 0 {
 		k, _ := c.lookup(a)
 		c.setRandomPosition(a, k, rec)
@@ -519,13 +519,9 @@ func bdosWriteRandom(c *core) (uint16, outcome) {
 // 35: compute file size: R0-R2 = the number of records (the record after
 // the last one written).
 func bdosFileSize(c *core) (uint16, outcome) {
-	a := c.cpu.DE.U16()
-	if o := c.fcbDisk(a); o != done {
-		return 0, o
-	}
-	k, ok := c.lookup(a)
-	if !ok {
-		return 0xFF, done
+	a, k, ok, o := c.fcbFile()
+	if o != done || !ok {
+		return 0xFF, o
 	}
 	c.setR(a, c.bdos.disk.files[k].records())
 	return 0, done

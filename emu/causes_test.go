@@ -111,20 +111,12 @@ func TestCauseStackInImage(t *testing.T) {
         pop de
         ld a,d
         cp 12h
-        jr nz,bad
-        ld de,ok
-        ld c,9
-        call 5
-        jp 0
-bad:    ld de,no
-        ld c,9
-        call 5
-        jp 0
+        jp z,ok
+        jp bad
 sub:    push hl
         pop hl
         ret
-ok:     db "OK$"
-no:     db "BAD$"
+`+verdictSource+`
         ds 64
 stack:`)
 		r, _ := RunCOM(com, RunOptions{})
@@ -198,17 +190,8 @@ func TestCauseUnknownBDOS(t *testing.T) {
         ld a,h
         or l
         jr nz,bad
-        ld de,ok
-        ld c,9
-        call 5
-        ret
-bad:    ld de,no
-        ld c,9
-        call 5
-        ret
-ok:     db "OK$"
-no:     db "BAD$"
-`)
+        jr ok
+`+verdictSource)
 	r, _ := RunCOM(com, RunOptions{})
 	if string(r.Output) != "OK" || r.Reason != ReasonExit {
 		t.Fatalf("output %q reason %q fault %v", r.Output, r.Reason, r.Fault)
@@ -343,17 +326,8 @@ func TestCauseCCP(t *testing.T) {
         ld hl,81h
         ld a,(80h)
         ld b,a
-next:   ld e,(hl)
-        push hl
-        push bc
-        ld c,2
-        call 5
-        pop bc
-        pop hl
-        inc hl
-        djnz next
-        ret
-`+hexaSource)
+        jp typeb
+`+typeSource+hexaSource)
 	m, err := New(Config{Files: fstest.MapFS{"T.COM": {Data: tail}, "KEEP.TXT": {Data: []byte("k")}}})
 	if err != nil {
 		t.Fatal(err)

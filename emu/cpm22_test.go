@@ -109,21 +109,13 @@ func TestBIOSEntries(t *testing.T) {
         ld a,1          ; WBOOT
         call bios
 name:   ld b,11
-nl:     ld e,(hl)
-        push hl
-        push bc
-        ld c,2
-        call 5
-        pop bc
-        pop hl
-        inc hl
-        djnz nl
+        call typeb
         ld e,' '
         ld c,2
         call 5
         ret
 rec:    ds 128
-`+biosCall+hexaSource)
+`+biosCall+typeSource+hexaSource)
 	m, _ := New(Config{Files: fstest.MapFS{"DATA.TXT": {Data: []byte("CONTENTS OF DATA")}, "P.COM": {Data: p}}, Autoexec: "P"})
 	runToEnd(m)
 	s := screen(m)
@@ -217,22 +209,14 @@ next:   ld de,buf
         ret z
         ld b,a
         ld hl,buf+2
-show:   ld e,(hl)
-        push hl
-        push bc
-        ld c,2
-        call 5
-        pop bc
-        pop hl
-        inc hl
-        djnz show
+        call typeb
         ld e,'|'
         ld c,2
         call 5
         jr next
 buf:    db 4,0
         ds 4
-`)
+`+typeSource)
 	r, _ := RunCOM(p, RunOptions{Input: "abcdef\r\xe1\x08y\x7fz\x10\rq\x18r\x15st\x12\x05u\r\r"})
 	// abcd (full) | ef | a (E1 less its parity bit) ^H y DEL z ^P -> z |
 	// q ^X r ^U s t ^R ^E u -> stu | (empty: the end)

@@ -314,21 +314,7 @@ func (c *core) blockIO(op byte) {
 // reg8 returns register r of an opcode's register field (B C D E H L - A).
 func (c *core) reg8(r byte) *uint8 {
 	cpu := &c.cpu
-	switch r {
-	case 0:
-		return &cpu.BC.Hi
-	case 1:
-		return &cpu.BC.Lo
-	case 2:
-		return &cpu.DE.Hi
-	case 3:
-		return &cpu.DE.Lo
-	case 4:
-		return &cpu.HL.Hi
-	case 5:
-		return &cpu.HL.Lo
-	}
-	return &cpu.AF.Hi
+	return [8]*uint8{&cpu.BC.Hi, &cpu.BC.Lo, &cpu.DE.Hi, &cpu.DE.Lo, &cpu.HL.Hi, &cpu.HL.Lo, nil, &cpu.AF.Hi}[r]
 }
 
 // inFlags sets the flags as IN r,(C) does for byte v: S, Z, parity and the

@@ -46,11 +46,30 @@ nib:    and 0Fh
         call 5
         ret
 `
-	// print prints the $-terminated string at DE.
-	printSource = `
-print:  ld c,9
+	// typeSource: typeb prints the B characters at HL.
+	typeSource = `
+typeb:  ld e,(hl)
+        push hl
+        push bc
+        ld c,2
         call 5
+        pop bc
+        pop hl
+        inc hl
+        djnz typeb
         ret
+`
+	// verdictSource: a jump to ok prints OK, to bad BAD; either ends the
+	// program.
+	verdictSource = `
+ok:     ld de,okm
+        jr say
+bad:    ld de,badm
+say:    ld c,9
+        call 5
+        jp 0
+okm:    db "OK$"
+badm:   db "BAD$"
 `
 )
 

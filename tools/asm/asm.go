@@ -393,50 +393,44 @@ func (a *Asm) Assemble() ([]byte, error) {
 	return img, nil
 }
 
+// operandRange is what each kind of operand may hold, and the error when it
+// does not (a relative jump's operand is its distance).
+var operandRange = map[int]struct {
+	lo, hi int
+	msg    string
+}{
+	tokN:  {-128, 255, "%s = %d does not fit in a byte"},
+	tokNN: {-32768, 65535, "%s = %d does not fit in 16 bits"},
+	tokD:  {-128, 127, "index displacement %s = %d outside -128..127"},
+	tokE:  {-128, 127, "target %s is %d bytes away: relative jumps reach -128..127"},
+}
+
 func (a *Asm) encode(out []byte, it *item) error {
 	k := 0
 	for _, t := range it.op.Enc {
-		switch t {
-		case tokN:
-			v, err := it.n.eval(a.Value, it.addr)
-			if err != nil {
-				return err
-			}
-			if v < -128 || v > 255 {
-				return fmt.Errorf("%s = %d does not fit in a byte", it.n.text, v)
-			}
-			out[k] = byte(v)
-		case tokNN:
-			v, err := it.n.eval(a.Value, it.addr)
-			if err != nil {
-				return err
-			}
-			if v < -32768 || v > 65535 {
-				return fmt.Errorf("%s = %d does not fit in 16 bits", it.n.text, v)
-			}
-			out[k], out[k+1] = byte(v), byte(v>>8)
-			k++
-		case tokD:
-			v, err := it.d.eval(a.Value, it.addr)
-			if err != nil {
-				return err
-			}
-			if v < -128 || v > 127 {
-				return fmt.Errorf("index displacement %s = %d outside -128..127", it.d.text, v)
-			}
-			out[k] = byte(v)
-		case tokE:
-			v, err := it.n.eval(a.Value, it.addr)
-			if err != nil {
-				return err
-			}
-			off := v - (it.addr + it.size)
-			if off < -128 || off > 127 {
-				return fmt.Errorf("target %s is %d bytes away: relative jumps reach -128..127", it.n.text, off)
-			}
-			out[k] = byte(off)
-		default:
+		if t >= 0 {
 			out[k] = byte(t)
+			k++
+			continue
+		}
+		e := it.n
+		if t == tokD {
+			e = it.d
+		}
+		v, err := e.eval(a.Value, it.addr)
+		if err != nil {
+			return err
+		}
+		if t == tokE {
+			v -= it.addr + it.size
+		}
+		if r := operandRange[t]; v < r.lo || v > r.hi {
+			return fmt.Errorf(r.msg, e.text, v)
+		}
+		out[k] = byte(v)
+		if t == tokNN {
+			k++
+			out[k] = byte(v >> 8)
 		}
 		k++
 	}

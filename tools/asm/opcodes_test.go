@@ -294,7 +294,8 @@ func TestAgainstPasmo(t *testing.T) {
 	}
 }
 
-// Decode must give back every form from its encoding.
+// Decode must give back every form from its encoding, and Disassemble
+// text that assembles to the same bytes.
 func TestDecodeRoundTrip(t *testing.T) {
 	for _, op := range Forms() {
 		a := New(0x100)
@@ -306,6 +307,13 @@ func TestDecodeRoundTrip(t *testing.T) {
 		got, ok := Decode(b)
 		if !ok || got != op {
 			t.Errorf("%s: decoded as %v", op.Form, got)
+		}
+		text, n, ok := Disassemble(b, 0x100)
+		a2 := New(0x100)
+		a2.I(text)
+		b2, err := a2.Assemble()
+		if !ok || n != len(b) || err != nil || string(b2) != string(b) {
+			t.Errorf("%s: % X -> %q (%d, %v) -> % X (%v)", op.Form, b, text, n, ok, b2, err)
 		}
 	}
 	if _, ok := Decode([]byte{0xDD, 0x7C}); ok {
