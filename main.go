@@ -1,13 +1,19 @@
 // Command z80ulm opens the emulated CP/M machine in a desktop window:
 // sign-on, A> prompt, then GUESS (or the program named by -run).
 //
-//	go run .                 GUESS
-//	go run . -run CHAT       the chatbot
-//	go run . -run ""         the bare A> prompt
+//	go run .                      GUESS
+//	go run . -run CHAT            the chatbot
+//	go run . -run ""              the bare A> prompt
+//	go run . -disk DIR -writable  DIR as drive A: (a file dropped on the
+//	                              window lands there too)
 //
-// For tests, -script types lines into the program one at a time (each when
-// it waits for input), -dump-screen writes the 24 terminal lines once the
-// script is done (-dump-stats the timing figures), and -exit-after closes the window that long afterwards.
+// Keys: F2 turbo, F3 the CRT look, F11 or Alt+Enter full screen, Ctrl+V
+// paste; a file dropped on the window lands on drive A:.
+//
+// For tests and demos, -script types lines into the program one at a time
+// (each when it waits for input), -dump-screen writes the 24 terminal lines
+// once the script is done (-dump-stats the timing figures), and -exit-after
+// closes the window that long afterwards.
 package main
 
 import (
@@ -23,15 +29,18 @@ import (
 
 	"z80ulm/assets"
 	"z80ulm/game"
+	"z80ulm/game/host"
 	"z80ulm/game/screen"
 )
 
 func main() {
-	run := flag.String("run", "GUESS", `program to run after boot ("" = the bare A> prompt)`)
+	run := flag.String("run", host.DefaultRun, `command line to run after boot ("" = the bare A> prompt; with -disk the default)`)
 	turbo := flag.Bool("turbo", false, "start in turbo mode (F2 toggles)")
 	crt := flag.Bool("crt", false, "start with the CRT look (F3 toggles)")
-	scale := flag.Int("scale", 2, "initial window size as a multiple of 640x400")
+	scale := flag.Float64("scale", 2, "initial window size as a multiple of 640x400")
 	full := flag.Bool("fullscreen", false, "start full screen (F11 or Alt+Enter toggles)")
+	disk := flag.String("disk", "", "host directory mapped as drive A: instead of the shipped programs")
+	writable := flag.Bool("writable", false, "let programs and dropped files change the files of -disk")
 	script := flag.String("script", "", "file of lines to type, one per prompt (debug/tests)")
 	typed := flag.String("type", "", `lines to type, separated by "\n" (debug/tests)`)
 	dump := flag.String("dump-screen", "", "write the 24 screen lines here when the script is done")
@@ -46,12 +55,24 @@ func main() {
 		os.Exit(2)
 	}
 	cfg := game.Config{
-		Files:  assets.Programs,
-		Run:    *run,
-		Turbo:  *turbo,
-		CRT:    *crt,
-		Script: lines,
-		Paste:  game.DesktopPaste,
+		Config: host.Config{
+			Files:    assets.Programs,
+			HostDir:  *disk,
+			Writable: *writable,
+			Run:      *run,
+			Turbo:    *turbo,
+			Script:   lines,
+		},
+		CRT:       *crt,
+		Paste:     game.DesktopPaste,
+		Hints:     game.DesktopHints,
+		FocusHint: "click the window to type",
+	}
+	if *disk != "" {
+		cfg.Files = nil
+		if !flagSet("run") {
+			cfg.Run = "" // a directory of one's own need not hold GUESS
+		}
 	}
 	var doneAt time.Time
 	cfg.ScriptDone = func(g *game.Game) error {
@@ -64,10 +85,7 @@ func main() {
 		}
 		// The screen last: a test that waits for it finds the stats too.
 		if *dump != "" {
-			text := strings.Join(g.ScreenText(), "\n") + "\n"
-			if err := os.WriteFile(*dump, []byte(text), 0o644); err != nil {
-				return err
-			}
+			return writeScreen(*dump, g)
 		}
 		return nil
 	}
@@ -78,7 +96,7 @@ func main() {
 	}
 	start := time.Now()
 	ebiten.SetWindowTitle("Z80-μLM — CP/M 2.2 on a 4 MHz Z80")
-	ebiten.SetWindowSize(screen.W**scale, screen.H**scale)
+	ebiten.SetWindowSize(int(screen.W**scale), int(screen.H**scale))
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetFullscreen(*full)
 	ebiten.SetTPS(game.TPS)
@@ -91,7 +109,7 @@ func main() {
 		}
 		if doneAt.IsZero() && *timeout > 0 && time.Since(start) > *timeout {
 			if *dump != "" {
-				os.WriteFile(*dump, []byte(strings.Join(g.ScreenText(), "\n")+"\n"), 0o644)
+				writeScreen(*dump, g)
 			}
 			return fmt.Errorf("script not done after %v", *timeout)
 		}
@@ -101,6 +119,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "z80ulm:", err)
 		os.Exit(1)
 	}
+}
+
+func flagSet(name string) (set bool) {
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func writeScreen(file string, g *game.Game) error {
+	return os.WriteFile(file, []byte(strings.Join(g.Lines(), "\n")+"\n"), 0o644)
 }
 
 // timed adds the debug flags' deadlines to the game's Update.

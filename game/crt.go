@@ -42,10 +42,7 @@ func (v *view) drawCRT(dst *ebiten.Image, scale, x, y float64) {
 			// The shader is decoration: without it the plain screen is
 			// drawn rather than failing the game.
 			v.crtOn, v.crtBroken = false, true
-			op := &ebiten.DrawImageOptions{}
-			op.GeoM.Scale(scale, scale)
-			op.GeoM.Translate(x, y)
-			dst.DrawImage(v.term, op)
+			dst.DrawImage(v.term, scaled(scale, x, y))
 			return
 		}
 		v.crt = s

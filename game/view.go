@@ -37,6 +37,7 @@ type view struct {
 	cmoved    time.Time
 	blinkOn   bool
 	waiting   bool
+	focused   bool
 	status    string
 	statusAt  time.Time
 	bellUntil time.Time
@@ -79,11 +80,12 @@ func alphaToWhite(a *image.Alpha) *image.NRGBA {
 // changed compares what would be drawn now with what the screen shows and
 // records the new state.
 func (v *view) changed(g *Game, now time.Time, w, h int) bool {
-	t := g.m.Terminal()
-	lines := t.Lines()
-	row, col, vis := t.Cursor()
-	crt := g.crt && !v.crtBroken
-	dirty := !v.drawn || w != v.w || h != v.h || crt != v.crtOn
+	lines, row, col, vis := g.Screen()
+	st := g.status(now)
+	waiting := !st.Computing
+	focused := g.isFocused()
+	crt := g.CRT() && !v.crtBroken
+	dirty := !v.drawn || w != v.w || h != v.h || crt != v.crtOn || focused != v.focused
 	if len(lines) != len(v.lines) {
 		dirty = true
 	} else {
@@ -94,26 +96,27 @@ func (v *view) changed(g *Game, now time.Time, w, h int) bool {
 			}
 		}
 	}
-	if row != v.crow || col != v.ccol || vis != v.cvis || g.waiting != v.waiting {
+	if row != v.crow || col != v.ccol || vis != v.cvis || waiting != v.waiting {
 		// A moving cursor stays lit, like a terminal's while typing.
 		v.cmoved = now
 		dirty = true
 	}
+	// The cursor blinks only where typing reaches the machine: without
+	// the focus it stays dim and still.
 	since := now.Sub(v.cmoved)
-	blink := !g.waiting || since > blinkFor || (since/blinkPeriod)%2 == 0
+	blink := !waiting || !focused || since > blinkFor || (since/blinkPeriod)%2 == 0
 	bell := now.Before(v.bellUntil)
 	if blink != v.blinkOn || bell != v.bellOn {
 		dirty = true
 	}
-	st := g.status()
-	if v.status == "" || now.Sub(v.statusAt) >= statusEvery {
+	if v.status == "" || now.Sub(v.statusAt) >= statusEvery || focused != v.focused {
 		if s := screen.StatusLine(st); s != v.status {
 			v.status, v.statusAt = s, now
 			dirty = true
 		}
 	}
 	v.lines, v.crow, v.ccol, v.cvis = lines, row, col, vis
-	v.blinkOn, v.bellOn, v.crtOn, v.waiting = blink, bell, crt, g.waiting
+	v.blinkOn, v.bellOn, v.crtOn, v.waiting, v.focused = blink, bell, crt, waiting, focused
 	v.w, v.h, v.drawn = w, h, true
 	return dirty
 }
@@ -137,7 +140,11 @@ func (v *view) draw(dst *ebiten.Image, g *Game, now time.Time) {
 	if v.cvis && v.blinkOn && v.crow >= 0 && v.crow < screen.Rows && v.ccol >= 0 && v.ccol < screen.Cols {
 		w, h := screen.CellW, screen.CellH
 		cell := image.Rect(v.ccol*w, v.crow*h, (v.ccol+1)*w, (v.crow+1)*h)
-		v.term.SubImage(cell).(*ebiten.Image).Fill(screen.Phosphor)
+		cursor := screen.Phosphor
+		if !v.focused {
+			cursor = screen.Dim
+		}
+		v.term.SubImage(cell).(*ebiten.Image).Fill(cursor)
 		if v.crow < len(v.lines) && v.ccol < len(v.lines[v.crow]) {
 			v.glyph(v.lines[v.crow][v.ccol], v.ccol, v.crow, bg)
 		}
@@ -149,17 +156,26 @@ func (v *view) draw(dst *ebiten.Image, g *Game, now time.Time) {
 
 	dst.Clear()
 	scale, x, y := screen.Fit(b.Dx(), b.Dy())
+	g.drawn(screen.W*scale, screen.H*scale)
 	if v.crtOn {
 		v.drawCRT(dst, scale, x, y)
 		return
 	}
+	dst.DrawImage(v.term, scaled(scale, x, y))
+}
+
+// scaled places the logical screen in the window: nearest-neighbour at any
+// scale of 1 or more, whole or fractional, so the pixel font stays sharp
+// (each logical pixel becomes a block of whole device pixels, some a pixel
+// wider than others); smoothed only below 1, where pixels must merge.
+func scaled(scale, x, y float64) *ebiten.DrawImageOptions {
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Scale(scale, scale)
 	op.GeoM.Translate(x, y)
 	if scale < 1 {
 		op.Filter = ebiten.FilterLinear
 	}
-	dst.DrawImage(v.term, op)
+	return op
 }
 
 func (v *view) glyph(ch byte, col, row int, c color.Color) {

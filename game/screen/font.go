@@ -1,7 +1,7 @@
 // Package screen is what the green screen shows, without Ebiten: the glyph
-// masks, the colours, the geometry of the terminal and its status line,
-// and the way back from a screen capture to text (for tests that look at
-// real pixels). The game draws with it; tests read captures with it.
+// masks, the colours, the geometry of the terminal and its status line
+// (docs/DESIGN.md, "The front ends"). The game draws with it; the tests'
+// capture reader (internal/testkit) reads pixels back with it.
 package screen
 
 import (
@@ -34,7 +34,7 @@ var (
 
 // Atlas returns every printable ASCII character rendered once into one row
 // of 8x16 alpha cells: glyph c lives at x = (c-0x20)*8. The game uploads it
-// as a texture; Decode compares captures against the same pixels.
+// as a texture; testkit.Decode compares captures against the same pixels.
 func Atlas() *image.Alpha {
 	atlasOnce.Do(func() {
 		atlas = image.NewAlpha(image.Rect(0, 0, NumGlyphs*CellW, CellH))

@@ -3,6 +3,9 @@ package screen
 import (
 	"fmt"
 	"image/color"
+	"math"
+	"strconv"
+	"strings"
 )
 
 const (
@@ -10,7 +13,7 @@ const (
 	Cols = 80
 	Rows = 24
 	// W x H is the logical screen: the terminal plus the status line,
-	// integer-scaled to the window.
+	// scaled to the window.
 	W = Cols * CellW
 	H = (Rows + 1) * CellH
 )
@@ -18,54 +21,105 @@ const (
 // Colours of a P1-like green phosphor tube.
 var (
 	Phosphor  = color.RGBA{0x33, 0xFF, 0x66, 0xFF}
+	Dim       = color.RGBA{0x14, 0x66, 0x29, 0xFF} // the cursor while the screen has no focus
 	Black     = color.RGBA{0x00, 0x00, 0x00, 0xFF}
 	BellFlash = color.RGBA{0x12, 0x55, 0x24, 0xFF} // background during the visual bell
 	StatusBG  = color.RGBA{0x0A, 0x3A, 0x14, 0xFF} // the status line's bar
 	StatusFG  = color.RGBA{0x99, 0xFF, 0xB2, 0xFF}
 )
 
-// Fit returns the largest whole-number scale at which the logical screen
-// fits a w x h window (a fraction only when even 1 does not fit) and the
-// offset that centres it.
+// Fit returns the scale at which the logical screen fills a w x h window
+// (in device pixels) and the whole-pixel offset that centres it. The scale
+// is fractional where a whole number would leave much of the window empty
+// (a 1366x768 laptop: 1.92, not 1), and always makes the screen a whole
+// number of pixels wide, so that nearest-neighbour sampling maps every
+// device pixel to exactly one logical pixel and a capture can be read back
+// (docs/DESIGN.md, "The front ends").
 func Fit(w, h int) (scale, x, y float64) {
 	scale = min(float64(w)/W, float64(h)/H)
 	if scale >= 1 {
-		scale = float64(int(scale))
+		scale = math.Floor(W*scale) / W
 	}
-	x = float64(int((float64(w) - W*scale) / 2))
-	y = float64(int((float64(h) - H*scale) / 2))
+	x = math.Floor((float64(w) - W*scale) / 2)
+	y = math.Floor((float64(h) - H*scale) / 2)
 	return scale, x, y
 }
 
 // Status is what the status line reports.
 type Status struct {
-	MHz     float64 // measured rate, shown in turbo
-	Target  float64 // the paced rate, shown otherwise
-	Turbo   bool
-	Program string // "" = the CCP
-	Waiting bool
+	MHz       float64 // measured rate over the last busy second (0: none yet)
+	Target    float64 // the paced rate
+	Turbo     bool
+	Program   string // "" = the CCP
+	Computing bool   // the program is running, not waiting for a key
+	Spin      int    // frame of the thinking cue, advanced while computing
+	CharT     uint64 // T-states the last printed character took (0: none)
+	Hints     []string
+	// Notice, when set, stands where the cost and the hints go (a file
+	// that arrived, a key that was ignored).
+	Notice string
 }
 
-// StatusLine is the line under the terminal, exactly Cols wide: clock,
-// program, key hints.
+// spinner is the thinking cue: it turns while the Z80 computes.
+const spinner = `|/-\`
+
+// StatusLine is the line under the terminal, exactly Cols wide: the
+// thinking cue, the clock really achieved, the program, the cost of the
+// last character, then as many of the hints as fit (or the notice).
 func StatusLine(s Status) string {
-	clock := fmt.Sprintf("%.2f MHz", s.Target)
-	if s.Turbo {
-		clock = fmt.Sprintf("%.2f MHz TURBO", s.MHz)
+	light := byte(' ')
+	if s.Computing {
+		light = spinner[s.Spin%len(spinner)]
+	}
+	rate := s.Target
+	if s.MHz > 0 || s.Turbo {
+		rate = s.MHz
+	}
+	clock := fmt.Sprintf("%.2f MHz", rate)
+	switch {
+	case s.Turbo && rate == 0:
+		clock = "TURBO" // nothing measured yet
+	case s.Turbo:
+		clock += " TURBO"
 	}
 	prog := s.Program
 	if prog == "" {
 		prog = "CCP"
 	}
-	if s.Waiting {
-		prog += " (waiting for a key)"
+	left := fmt.Sprintf(" %c %s  %-8s", light, clock, prog)
+	// A notice takes the room of the character's cost as well.
+	if s.CharT > 0 && s.Notice == "" {
+		left += fmt.Sprintf("  %s T/char %.1f char/s", thousands(s.CharT), rate*1e6/float64(s.CharT))
 	}
-	left := fmt.Sprintf(" %s  %s", clock, prog)
-	const right = "F2 turbo  F3 CRT  F11 full screen "
-	pad := max(Cols-len(left)-len(right), 1)
-	line := left + fmt.Sprintf("%*s", pad, "") + right
-	if len(line) > Cols {
-		line = line[:Cols]
+	right := s.Hints
+	if s.Notice != "" {
+		right = []string{s.Notice}
 	}
-	return line
+	// Hints are kept whole, from the first, while they fit.
+	room := Cols - len(left) - 2
+	tail := ""
+	for _, h := range right {
+		next := h
+		if tail != "" {
+			next = tail + "  " + h
+		}
+		if len(next) > room {
+			break
+		}
+		tail = next
+	}
+	if tail == "" && s.Notice != "" && room > 0 {
+		tail = s.Notice[:min(len(s.Notice), room)]
+	}
+	line := left + strings.Repeat(" ", max(Cols-len(left)-len(tail)-1, 0)) + tail + " "
+	return line[:Cols]
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

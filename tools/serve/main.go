@@ -1,12 +1,12 @@
 // Command serve builds and serves the browser version.
 //
-//	go run ./tools/serve -build -addr ""      write dist/ and stop (make web)
+//	go run ./tools/serve -build -addr ""        write dist/ and stop (make web)
 //	go run ./tools/serve -dir dist -addr :8080  serve dist/ (make serve)
 //
-// dist/ is a static site (index.html, wasm_exec.js, z80ulm.wasm) with
-// relative URLs only, so any static host and any sub-path will do; this
-// server adds only what a good host does: the application/wasm type and
-// gzip for browsers that accept it.
+// dist/ is a static site (the page's files and z80ulm.wasm; package site
+// lists them) with relative URLs only, so any static host and any
+// sub-path will do; this server adds only what a good host does: the
+// application/wasm type and gzip for browsers that accept it.
 package main
 
 import (
@@ -15,6 +15,8 @@ import (
 	"log"
 	"net/http"
 	"os"
+
+	"z80ulm/tools/serve/site"
 )
 
 func main() {
@@ -25,7 +27,7 @@ func main() {
 	flag.Parse()
 
 	if *build {
-		sum, err := Build(*root, *dir)
+		sum, err := site.Build(*root, *dir)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "serve:", err)
 			os.Exit(1)
@@ -35,7 +37,7 @@ func main() {
 	if *addr == "" {
 		return
 	}
-	h, err := Handler(*dir)
+	h, err := site.Handler(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)

@@ -1,7 +1,7 @@
-package main
+package browser
 
 import (
-	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"z80ulm/internal/testkit"
+	"z80ulm/tools/serve/site"
 )
 
 // clockRun is what one page load measured through stats().
@@ -20,23 +23,24 @@ type clockRun struct {
 	idleCPU  float64   // % of one core used by chromium while GUESS waits
 	busyCPU  float64   // % of one core while it answers
 	busy     time.Duration
+	charT    uint64 // T-states of the last character, from stats()
 }
 
-// measureClock loads url, waits for the GUESS prompt, optionally measures
-// the browser's CPU use while GUESS waits, then types the seed questions
-// rounds times in one go (the program answers them back to back, busy
-// throughout) and samples stats() every 50 ms until it waits again.
-func measureClock(b *testing.B, ctx context.Context, url string, rounds int, cpu bool) clockRun {
-	if err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
-		b.Fatal(err)
+// measureClock loads the page with query, waits for the GUESS prompt,
+// optionally measures the browser's CPU use while GUESS waits, then types
+// the seed questions rounds times in one go (the program answers them
+// back to back, busy throughout) and samples stats() every 50 ms until it
+// waits again.
+func measureClock(s *session, query string, rounds int, cpu bool) clockRun {
+	b := s.tb
+	p := s.open(query)
+	if p.Stats.Program != "GUESS" || !prompted(p) {
+		b.Fatalf("no GUESS prompt:\n%s", strings.Join(p.Lines, "\n"))
 	}
-	p := waitFor(b, ctx, "GUESS prompt", 90*time.Second, func(p page) bool {
-		return p.Stats.Program == "GUESS" && prompted(p)
-	})
 	run := clockRun{toPrompt: p.Stats.PageToPromptMs}
 	missed0 := p.Stats.MissedFrames
 
-	proc := chromedp.FromContext(ctx).Browser.Process()
+	proc := chromedp.FromContext(s.ctx).Browser.Process()
 	if proc == nil {
 		cpu = false
 	}
@@ -51,8 +55,8 @@ func measureClock(b *testing.B, ctx context.Context, url string, rounds int, cpu
 
 	var text strings.Builder
 	for r := 0; r < rounds; r++ {
-		for _, s := range seed {
-			text.WriteString(s.q + "\n")
+		for _, qa := range testkit.GuessSeed {
+			text.WriteString(qa.Q + "\n")
 		}
 	}
 	var cpu0 uint64
@@ -60,11 +64,10 @@ func measureClock(b *testing.B, ctx context.Context, url string, rounds int, cpu
 		cpu0, _ = cpuTicks(proc.Pid)
 	}
 	start := time.Now()
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`z80ulm.type(`+jsString(text.String())+`)`, nil)); err != nil {
-		b.Fatal(err)
-	}
+	js, _ := json.Marshal(text.String())
+	s.eval(`z80ulm.type(`+string(js)+`)`, nil)
 	var busySince time.Time
-	p = waitFor(b, ctx, "answers", 5*time.Minute, func(p page) bool {
+	p = s.waitFor("answers", 5*time.Minute, func(p page) bool {
 		if prompted(p) && time.Since(start) > 200*time.Millisecond {
 			return true
 		}
@@ -86,12 +89,8 @@ func measureClock(b *testing.B, ctx context.Context, url string, rounds int, cpu
 		run.busyCPU = float64(c1-cpu0) / time.Since(start).Seconds()
 	}
 	run.missed = p.Stats.MissedFrames - missed0
+	run.charT = p.Stats.LastCharT
 	return run
-}
-
-func jsString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
 }
 
 func median(xs []float64) float64 {
@@ -105,32 +104,35 @@ func median(xs []float64) float64 {
 
 // BenchmarkBrowserClock measures, in headless chromium through stats(),
 // the clock rate the page keeps at 4 MHz and the frames it misses, the
-// rate turbo reaches, the time from page load to the first prompt, the
-// browser's CPU use while GUESS waits and while it computes, and the size
-// of the .wasm. Run it once:
+// rate turbo reaches, the time from page load to the first prompt (over
+// three loads), the browser's CPU use while GUESS waits and while it
+// computes, and the size of the .wasm raw and gzipped. Run it once:
 //
-//	go test -run=^$ -bench=BrowserClock -benchtime=1x ./tools/serve
+//	make bench-web
 func BenchmarkBrowserClock(b *testing.B) {
-	ctx, base := browser(b)
-	ctx, cancel := context.WithTimeout(ctx, 12*time.Minute)
-	defer cancel()
 	for i := 0; i < b.N; i++ {
-		real := measureClock(b, ctx, base, 3, true)
-		turbo := measureClock(b, ctx, base+"?turbo=1", 40, false)
+		s := start(b, laptop, "")
+		real := measureClock(s, "?run="+guessElephant+"&turbo=0", 3, true)
+		turbo := measureClock(s, "?run="+guessElephant+"&turbo=1", 40, false)
+		loads := []float64{real.toPrompt, turbo.toPrompt}
+		p := s.open("?run=" + guessElephant + "&turbo=0")
+		loads = append(loads, p.Stats.PageToPromptMs)
 		b.ReportMetric(median(real.rates), "MHz-realtime")
 		b.ReportMetric(float64(real.missed), "missed-frames")
 		b.ReportMetric(median(turbo.rates), "MHz-turbo")
-		b.ReportMetric(real.toPrompt, "ms-to-prompt")
+		b.ReportMetric(median(loads), "ms-to-prompt")
 		b.ReportMetric(real.idleCPU, "%cpu-waiting")
 		b.ReportMetric(real.busyCPU, "%cpu-4MHz")
+		b.ReportMetric(float64(real.charT), "T/char")
 		b.Logf("4 MHz: %d samples over %.1f s busy, median %.3f MHz, %d missed frames; chromium CPU %.1f %% waiting, %.1f %% computing",
 			len(real.rates), real.busy.Seconds(), median(real.rates), real.missed, real.idleCPU, real.busyCPU)
 		b.Logf("turbo: %d samples over %.1f s busy, median %.2f MHz", len(turbo.rates), turbo.busy.Seconds(), median(turbo.rates))
+		b.Logf("page load to first prompt: %.0f ms (loads: %.0f ms)", median(loads), loads)
 	}
-	wasm, err := os.ReadFile(filepath.Join(builtSite(b), wasmName))
+	wasm, err := os.ReadFile(filepath.Join(builtSite(b), site.WasmName))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(len(wasm)), "wasm-bytes")
-	b.ReportMetric(float64(gzipSize(wasm)), "wasm-gzip-bytes")
+	b.ReportMetric(float64(site.GzipSize(wasm)), "wasm-gzip-bytes")
 }

@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"bytes"
@@ -22,11 +22,12 @@ var types = map[string]string{
 	".css":  "text/css; charset=utf-8",
 	".json": "application/json",
 	".png":  "image/png",
+	".svg":  "image/svg+xml",
 	".txt":  "text/plain; charset=utf-8",
 }
 
 // compressible lists the types worth gzipping (PNG is compressed already).
-var compressible = map[string]bool{".wasm": true, ".js": true, ".html": true, ".css": true, ".json": true, ".txt": true}
+var compressible = map[string]bool{".wasm": true, ".js": true, ".html": true, ".css": true, ".json": true, ".txt": true, ".svg": true}
 
 // Handler serves dir read-only. Paths cannot leave dir (os.Root), a
 // directory serves its index.html, and compressible files go out gzipped
