@@ -120,8 +120,12 @@ func (c *core) writable(f *diskFile) outcome {
 // and ends the program with a warm boot. (CP/M waits for a key before the
 // warm boot; this machine does not, so that no typed key is lost.)
 func (c *core) bdosError(drive byte, what string) outcome {
-	c.print("\r\nBdos Err On " + string(rune('A'+drive)) + ": " + what)
+	c.print("\r\n" + bdosErrorText(drive, what))
 	return exit
+}
+
+func bdosErrorText(drive byte, what string) string {
+	return "Bdos Err On " + string(rune('A'+drive)) + ": " + what
 }
 
 // hostErr faults the program when the host file system refuses a change.

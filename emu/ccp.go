@@ -110,7 +110,6 @@ func (m *Machine) submitted() (string, bool) {
 
 // command runs one command line.
 func (m *Machine) command(line string) {
-	c := m.c
 	line = strings.TrimLeft(line, " \t")
 	if line == "" {
 		return
@@ -121,7 +120,7 @@ func (m *Machine) command(line string) {
 	}
 	if len(name) == 2 && name[1] == ':' {
 		if name[0] != 'A' {
-			c.bdosError((name[0]-'A')&0x0F, "Select")
+			m.bdosError((name[0]-'A')&0x0F, "Select")
 		}
 		return
 	}
@@ -143,12 +142,18 @@ func (m *Machine) command(line string) {
 	}
 }
 
+// bdosError prints a BDOS error met by a command (on the command's line
+// already ended, unlike a program's).
+func (m *Machine) bdosError(drive byte, what string) {
+	m.c.print(bdosErrorText(drive, what))
+}
+
 // fileArg parses a command's file name argument; ok is false (with the
 // error printed) when it names another drive.
 func (m *Machine) fileArg(arg string) (name string, ok bool) {
 	f, _ := parseFCB(arg)
 	if f[0] > 1 {
-		m.c.bdosError(f[0]-1, "Select")
+		m.bdosError(f[0]-1, "Select")
 		return "", false
 	}
 	return string(f[1:12]), true
@@ -236,7 +241,7 @@ func (m *Machine) erase(p string) {
 	c := m.c
 	d := c.bdos.disk
 	if d.readOnly {
-		c.bdosError(0, "R/O")
+		m.bdosError(0, "R/O")
 		return
 	}
 	n := 0
@@ -246,7 +251,7 @@ func (m *Machine) erase(p string) {
 		}
 		k := fileKey{c.bdos.user, f}
 		if d.files[k].attrs&attrRO != 0 {
-			c.bdosError(0, "File R/O")
+			m.bdosError(0, "File R/O")
 			return
 		}
 		if err := d.remove(k); err != nil {
@@ -277,7 +282,7 @@ func (m *Machine) ren(arg string) {
 	case !found || np == blankName || op == blankName || containsWild(np) || containsWild(op):
 		c.print("REN?")
 	case d.readOnly:
-		c.bdosError(0, "R/O")
+		m.bdosError(0, "R/O")
 	case d.file(u, op) == nil:
 		c.print("NO FILE")
 	case d.file(u, np) != nil:
@@ -311,10 +316,10 @@ func (m *Machine) save(arg string) {
 	k := fileKey{c.bdos.user, p}
 	switch {
 	case d.readOnly:
-		c.bdosError(0, "R/O")
+		m.bdosError(0, "R/O")
 		return
 	case d.files[k] != nil && d.files[k].attrs&attrRO != 0:
-		c.bdosError(0, "File R/O")
+		m.bdosError(0, "File R/O")
 		return
 	case d.fits(k, n*256) != nil:
 		c.print("NO SPACE")
@@ -350,7 +355,7 @@ func (m *Machine) run(name, tail string) {
 	c := m.c
 	f, _ := parseFCB(name)
 	if f[0] > 1 {
-		c.bdosError(f[0]-1, "Select")
+		m.bdosError(f[0]-1, "Select")
 		return
 	}
 	p := string(f[1:12])

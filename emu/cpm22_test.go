@@ -651,3 +651,47 @@ fcb:    db 0,"HUGE    DAT"
 		t.Fatalf("HUGE.DAT took %d blocks, %d were free", got, want)
 	}
 }
+
+// TestAttributes: BDOS 30 sets the read-only and system attributes; open
+// and search show them; DIR leaves a system file out; deleting a
+// read-only file is CP/M's "File R/O" error.
+func TestAttributes(t *testing.T) {
+	p := assemble(t, `
+        ld de,fcb
+        ld c,22
+        call 5
+        ld hl,fcb+9     ; t1' read-only, t2' system
+        set 7,(hl)
+        inc hl
+        set 7,(hl)
+        ld de,fcb
+        ld c,30
+        call 5
+        call hexa
+        ld de,plain     ; open: the name comes back with the attributes
+        ld c,15
+        call 5
+        ld a,(plain+9)
+        call hexa
+        ld a,(plain+10)
+        call hexa
+        ld de,plain
+        ld c,19         ; delete: refused
+        call 5
+        ld e,'!'
+        ld c,2
+        call 5
+        ret
+fcb:    db 0,"FILE    DAT"
+        ds 24
+plain:  db 0,"FILE    DAT"
+        ds 24
+` + hexaSource)
+	m, _ := New(Config{Files: fstest.MapFS{"ATTR.COM": {Data: p}}})
+	m.Type("ATTR\rDIR\rERA FILE.DAT\r")
+	runToEnd(m)
+	wantScreen(t, m, SignOn, "A>ATTR", "00 C4 C1", "Bdos Err On A: File R/O", "A>DIR", "A: ATTR     COM", "A>ERA FILE.DAT", "Bdos Err On A: File R/O", "A>")
+	if f := m.c.bdos.disk.file(0, "FILE    DAT"); f == nil || f.attrs != attrRO|attrSys {
+		t.Fatalf("file %+v", f)
+	}
+}

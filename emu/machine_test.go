@@ -101,7 +101,7 @@ func TestCCPCommands(t *testing.T) {
 	check("dir ??.*", "A: A        TXT : B        TXT : C        DAT : HI       COM")
 	check("dir x*", "NO FILE")
 	check("dir a:", "A: A        TXT : B        TXT : C        DAT : HI       COM")
-	check("dir b:", "", "Bdos Err On B: Select") // only A: exists
+	check("dir b:", "Bdos Err On B: Select") // only A: exists
 	check("type a.txt", "alpha", "beta")
 	check("type nofile.txt", "NO FILE")
 	check("ren d.txt=b.txt")
