@@ -686,7 +686,7 @@ fcb:    db 0,"FILE    DAT"
         ds 24
 plain:  db 0,"FILE    DAT"
         ds 24
-` + hexaSource)
+`+hexaSource)
 	m, _ := New(Config{Files: fstest.MapFS{"ATTR.COM": {Data: p}}})
 	m.Type("ATTR\rDIR\rERA FILE.DAT\r")
 	runToEnd(m)
