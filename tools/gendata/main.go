@@ -27,7 +27,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -134,12 +133,17 @@ func runKnowledge(path, out string, heldout []string, opt knowledge.Options, qui
 // runSecrets writes one training file per sheet. Its header carries what
 // the trainer writes into the model's metadata (secret, category, names).
 func runSecrets(bankPath, dir, only, heldoutDir string, heldout []string, out string, opt knowledge.Options, quiet bool) error {
-	bank, sheets, err := Load(bankPath, dir)
+	bank, sheets, err := secret.Load(os.DirFS("."), bankPath, dir)
 	if err != nil {
 		return err
 	}
 	if out == "-" && only == "" {
 		return fmt.Errorf("-o: with -bank, give an output directory (or -secret NAME and -o -)")
+	}
+	if out != "-" {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
 	}
 	found := false
 	for _, sh := range sheets {
@@ -177,48 +181,6 @@ func runSecrets(bankPath, dir, only, heldoutDir string, heldout []string, out st
 		return fmt.Errorf("-secret %q: no such sheet in %s", only, dir)
 	}
 	return nil
-}
-
-// Load reads the bank and every sheet in dir (*.txt, by file name), and
-// refuses two sheets with one secret.
-func Load(bankPath, dir string) (*secret.Bank, []*secret.Sheet, error) {
-	f, err := os.Open(bankPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	bank, errs := secret.ParseBank(f, bankPath)
-	f.Close()
-	if len(errs) > 0 {
-		return nil, nil, model.JoinProblems(errs)
-	}
-	paths, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(paths) == 0 {
-		return nil, nil, fmt.Errorf("%s: no sheets (*.txt)", dir)
-	}
-	sort.Strings(paths)
-	var sheets []*secret.Sheet
-	bySecret := map[string]string{}
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		sh, e := secret.ParseSheet(f, p, bank)
-		f.Close()
-		errs = append(errs, e...)
-		if prev, dup := bySecret[sh.Secret]; dup && sh.Secret != "" {
-			errs = append(errs, fmt.Errorf("%s: secret %s again (also %s)", p, sh.Secret, prev))
-		}
-		bySecret[sh.Secret] = p
-		sheets = append(sheets, sh)
-	}
-	if len(errs) > 0 {
-		return nil, nil, model.JoinProblems(errs)
-	}
-	return bank, sheets, nil
 }
 
 // heldoutKeys reads held-out files into the set of inputs never emitted.

@@ -3,8 +3,11 @@ package secret
 import (
 	"fmt"
 	"io"
+	"io/fs"
+	"path"
 	"strings"
 
+	"z80ulm/model"
 	"z80ulm/tools/gendata/knowledge"
 )
 
@@ -247,4 +250,46 @@ func (sh *Sheet) NameList() string {
 		add(knowledge.Article(first) + " " + first)
 	}
 	return strings.Join(out, "|")
+}
+
+// Load reads the bank and every sheet in dir (*.txt, in name order) from
+// fsys, and refuses two sheets with one secret. Paths are fsys's (slash
+// separated); errors name them.
+func Load(fsys fs.FS, bankPath, dir string) (*Bank, []*Sheet, error) {
+	f, err := fsys.Open(bankPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	bank, errs := ParseBank(f, bankPath)
+	f.Close()
+	if len(errs) > 0 {
+		return nil, nil, model.JoinProblems(errs)
+	}
+	paths, err := fs.Glob(fsys, path.Join(dir, "*.txt"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(paths) == 0 {
+		return nil, nil, fmt.Errorf("%s: no sheets (*.txt)", dir)
+	}
+	var sheets []*Sheet
+	bySecret := map[string]string{}
+	for _, p := range paths {
+		f, err := fsys.Open(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		sh, e := ParseSheet(f, p, bank)
+		f.Close()
+		errs = append(errs, e...)
+		if prev, dup := bySecret[sh.Secret]; dup && sh.Secret != "" {
+			errs = append(errs, fmt.Errorf("%s:1: secret %s again (also %s)", p, sh.Secret, prev))
+		}
+		bySecret[sh.Secret] = p
+		sheets = append(sheets, sh)
+	}
+	if len(errs) > 0 {
+		return nil, nil, model.JoinProblems(errs)
+	}
+	return bank, sheets, nil
 }
