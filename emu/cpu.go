@@ -39,11 +39,12 @@ type core struct {
 	ended  bool                  // ^D on an empty line ended the input (lineEditor.ctrlDEnds)
 	echoes int                   // console bytes that echoed typed keys (not printed by the program)
 
-	// The time of the characters of a reply (LastCharTStates): what the
-	// program prints between two reads of the keyboard.
+	// The cost of a character of a reply (LastCharTStates): a reply is
+	// what the program prints between two reads of the keyboard.
 	replyChars int    // characters printed since the last key was read
 	lastOut    uint64 // T-state count at the last of them
-	charT      uint64 // T-states between the last two of a reply
+	replyMax   uint64 // the most T-states between two of them
+	charT      uint64 // replyMax of the latest reply with two characters
 
 	bdos bdosState
 	bios biosState
@@ -419,14 +420,15 @@ func (c *core) rawOutput(b byte) {
 // charOut notes the time of a character the program prints.
 func (c *core) charOut() {
 	if c.replyChars > 0 {
-		c.charT = c.t - c.lastOut
+		c.replyMax = max(c.replyMax, c.t-c.lastOut)
+		c.charT = c.replyMax
 	}
 	c.lastOut = c.t
 	c.replyChars++
 }
 
 // newReply starts a new reply: the program has read a key.
-func (c *core) newReply() { c.replyChars = 0 }
+func (c *core) newReply() { c.replyChars, c.replyMax = 0, 0 }
 
 // print writes a message from the system (CCP, faults, BDOS errors).
 func (c *core) print(s string) {

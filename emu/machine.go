@@ -247,9 +247,14 @@ func (m *Machine) Waiting() bool { return m.waiting && m.c.keys.len() == 0 }
 // key: the machine is working on something (a reply, say).
 func (m *Machine) Computing() bool { return m.prog != "" && !m.Waiting() }
 
-// LastCharTStates returns the T-states between the last two characters a
-// program printed within one reply (what it printed between two reads of
-// the keyboard), 0 before there were two: the cost of a character.
+// LastCharTStates returns the cost of a character of the program's latest
+// reply (what it prints between two reads of the keyboard): the most
+// T-states between two characters it printed one after the other in that
+// reply, so far; 0 before any reply had two characters. Characters of one
+// string (one BDOS 9 call) come at the same T-state, so the figure is what
+// the costliest character took to make: for GUESS and CHAT, a character
+// of the model's answer. A new reply keeps the last figure until it has
+// printed two characters itself.
 func (m *Machine) LastCharTStates() uint64 { return m.c.charT }
 
 // UnknownBDOS returns how often each BDOS function CP/M 2.2 does not have
