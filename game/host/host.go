@@ -96,7 +96,6 @@ type Host struct {
 	script      []string
 	firstPrompt time.Time
 	emuTime     time.Duration
-	charT       uint64 // the last character's cost seen while computing
 	notice      string
 	noticeUntil time.Time
 }
@@ -295,14 +294,7 @@ func (h *Host) run(now time.Time, owed uint64) emu.Status {
 	}
 	for owed > 0 {
 		n := min(owed, runChunk)
-		st := h.m.RunFor(n)
-		// The machine's figure is the time between the last two
-		// characters printed; a prompt printed as one string after the
-		// reply makes it 0, so the last one seen while computing stays.
-		if c := h.m.LastCharTStates(); c > 0 {
-			h.charT = c
-		}
-		if st == emu.Waiting {
+		if h.m.RunFor(n) == emu.Waiting {
 			return emu.Waiting
 		}
 		owed -= n
@@ -363,8 +355,8 @@ type Stats struct {
 	Program   string  `json:"program"`   // running program, "" at the CCP
 	Waiting   bool    `json:"waiting"`   // the program waits for a key
 	Computing bool    `json:"computing"` // a program runs and does not wait
-	// LastCharT is the T-states the last character of a reply took to
-	// compute (0 before any).
+	// LastCharT is the T-states the costliest character of the latest
+	// reply took to compute (0 before any).
 	LastCharT    uint64  `json:"lastCharT"`
 	Turbo        bool    `json:"turbo"`
 	Ticks        uint64  `json:"ticks"`        // ticks so far
@@ -390,7 +382,7 @@ func (h *Host) Stats() Stats {
 		Program:      h.m.Program(),
 		Waiting:      h.waiting,
 		Computing:    h.m.Computing(),
-		LastCharT:    h.charT,
+		LastCharT:    h.m.LastCharTStates(),
 		Turbo:        h.turbo,
 		Ticks:        h.meter.Ticks,
 		MissedFrames: h.meter.Missed,

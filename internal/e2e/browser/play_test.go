@@ -54,6 +54,14 @@ func TestLaptop(t *testing.T) {
 		}
 		start := time.Now()
 		s.do(chromedp.KeyEvent(qa.Q + "\r"))
+		if i == 0 {
+			// While the Z80 computes the reply, the status line's
+			// thinking cue turns.
+			s.waitFor("the machine computing", 10*time.Second, func(p page) bool { return p.Stats.Computing })
+			if seen, err := testkit.Decode(s.shot("browser-laptop-thinking")); err != nil || !strings.ContainsRune(`|/-\`, rune(seen[screen.Rows][1])) {
+				t.Errorf("no thinking cue on the status line while computing: %q (%v)", seen[screen.Rows], err)
+			}
+		}
 		got, q := s.answer(qa.Q)
 		p = q
 		t.Logf("> %-22s %-6s (%.1f s, %.2f MHz, %d T/char)", qa.Q, got, time.Since(start).Seconds(), p.Stats.MHz, p.Stats.LastCharT)
