@@ -76,7 +76,7 @@ bench:
 	$(GO) test -run=^$$ -bench=. -benchtime=2s ./model
 	$(GO) test -run=^$$ -bench=. -benchtime=30x ./emu
 	$(MAKE) exercise
-	$(GO) test -run=^$$ -bench=Speed -benchtime=1x ./tools/pack/gen
+	$(GO) test -run=^$$ -bench='Speed|Guess' -benchtime=1x ./tools/pack/gen
 	GOOS=js GOARCH=wasm $(GO) test -run=^$$ -bench=. -benchtime=5x -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec ./emu
 	$(MAKE) bench-train
 	$(MAKE) bench-web
@@ -131,7 +131,8 @@ assets-guess:
 	$(GO) run ./tools/gendata -seed 1 -knowledge assets/guess/knowledge.txt -heldout assets/guess/heldout.txt -o assets/guess/train.txt
 	$(GO) run ./tools/balance -per-class max -seed 1 -check -o out/guess-balanced.txt assets/guess/train.txt
 	$(GO) run ./tools/train $(TRAIN_ARGS) -data out/guess-balanced.txt -o assets/guess/guess.model -plot out/guess-curves.png
-	$(GO) run ./tools/pack -model assets/guess/guess.model -program guess -secret ELEPHANT -o assets/GUESS.COM
+	$(GO) run ./tools/pack -program guess -o assets/GUESS.COM
+	$(GO) run ./tools/pack -model assets/guess/guess.model -secret ELEPHANT -mdl assets/ELEPHANT.MDL
 
 assets-chat:
 	@mkdir -p out

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"z80ulm/emu"
 	"z80ulm/model"
@@ -20,18 +21,33 @@ import (
 const assets = "../../assets"
 
 // program is one shipped program and how `make assets` builds it; the
-// options must be the Makefile's pack flags.
+// options must be the Makefile's pack flags. GUESS.COM has no model: its
+// secret is the .MDL file mdl (pack -mdl), and the standalone program (the
+// same engine and game with that model inside) stands for it where no disk
+// is at hand.
 type program struct {
 	name, com, model, knowledge, train, heldout string
 	opt                                         gen.Options
 	target                                      float64 // held-out accuracy, percent
+	mdl                                         string
 }
 
 var programs = []program{
 	{"GUESS", "GUESS.COM", "guess/guess.model", "guess/knowledge.txt", "guess/train.txt", "guess/heldout.txt",
-		gen.Options{Variant: "auto", Program: gen.Guess{Secret: "ELEPHANT", Questions: 20}}, 95},
+		gen.Options{Variant: "auto", Program: gen.Guess{Secret: "ELEPHANT", Questions: 20}}, 95, "ELEPHANT.MDL"},
 	{"CHAT", "CHAT.COM", "chat/chat.model", "chat/knowledge.txt", "chat/train.txt", "chat/heldout.txt",
-		gen.Options{Variant: "auto", Program: gen.Chat{}}, 90},
+		gen.Options{Variant: "auto", Program: gen.Chat{}}, 90, ""},
+}
+
+// disk is drive A: as shipped: the .MDL files GUESS plays.
+func disk(t *testing.T) fstest.MapFS {
+	fs := fstest.MapFS{}
+	for _, p := range programs {
+		if p.mdl != "" {
+			fs[p.mdl] = &fstest.MapFile{Data: read(t, p.mdl)}
+		}
+	}
+	return fs
 }
 
 func read(t *testing.T, rel string) []byte {
@@ -46,7 +62,7 @@ func read(t *testing.T, rel string) []byte {
 // chat types the lines into com in chat mode and returns the replies.
 func chat(t *testing.T, com []byte, lines ...string) ([]string, string) {
 	t.Helper()
-	res, err := emu.RunCOM(com, emu.RunOptions{Input: strings.Join(lines, "\r") + "\r", MaxTStates: uint64(len(lines)+1) * 2e9})
+	res, err := emu.RunCOM(com, emu.RunOptions{Input: strings.Join(lines, "\r") + "\r", MaxTStates: uint64(len(lines)+1) * 2e9, Files: disk(t)})
 	if err != nil || res.Fault != nil || res.Reason != emu.ReasonExhausted {
 		t.Fatalf("run: %v, fault %v, reason %q; output %q", err, res.Fault, res.Reason, res.Output)
 	}
@@ -77,7 +93,7 @@ func TestSeedTranscripts(t *testing.T) {
 		com       []byte
 		tail, ans string
 	}{{guess, "IS IT ALIVE", "YES"}, {guess, "IS IT GREY", "MAYBE"}, {guess, "ELEPHANT", "WIN"}, {chatCOM, "HELLO", "HI"}} {
-		res, err := emu.RunCOM(c.com, emu.RunOptions{Tail: c.tail, MaxTStates: 4e9})
+		res, err := emu.RunCOM(c.com, emu.RunOptions{Tail: c.tail, MaxTStates: 4e9, Files: disk(t)})
 		if err != nil || res.Fault != nil || res.Reason != emu.ReasonExit {
 			t.Fatalf("tail %q: %v, fault %v, reason %q", c.tail, err, res.Fault, res.Reason)
 		}
@@ -98,6 +114,18 @@ func TestPackReproducesCOM(t *testing.T) {
 		r, err := gen.Build(m, p.opt)
 		if err != nil {
 			t.Fatalf("%s: %v", p.name, err)
+		}
+		if p.mdl != "" {
+			f, err := gen.PackMDL(m, "ELEPHANT", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(f.Bytes, read(t, p.mdl)) {
+				t.Errorf("%s: packing %s gives another %s", p.name, p.model, p.mdl)
+			}
+			if r, err = gen.Build(nil, gen.Options{Program: gen.Guess{}}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if com := read(t, p.com); !bytes.Equal(r.COM, com) {
 			t.Errorf("%s: packing %s gives %d bytes that differ from the committed %s (%d bytes)", p.name, p.model, len(r.COM), p.com, len(com))
@@ -175,13 +203,21 @@ func TestHeldoutAccuracy(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatal(errs[0])
 		}
-		r, err := Evaluate(read(t, p.com), held, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", p.name, err)
-		}
 		m, err := model.ReadFile(filepath.Join(assets, p.model))
 		if err != nil {
 			t.Fatal(err)
+		}
+		com := read(t, p.com)
+		if p.mdl != "" { // no disk here: the standalone program
+			b, err := gen.Build(m, p.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			com = b.COM
+		}
+		r, err := Evaluate(com, held, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", p.name, err)
 		}
 		for _, o := range r.Outcomes {
 			if want := m.Generate(o.Input); o.Got != want {

@@ -2,12 +2,12 @@ package gen
 
 import "fmt"
 
-// The dense engine is the fast engine for models with many non-zero
-// weights, where index lists (one byte per non-zero weight) no longer fit:
-// the columns are packed four weights to a byte like the small engine's,
-// and every byte value has its own handler, 256 short routines that apply
-// the four weights it encodes with the fast engine's 8-bit updates and
-// out-of-line carries:
+// The dense engine is for models with many non-zero weights, where index
+// lists (one byte per non-zero weight) no longer fit (docs/DESIGN.md, "4.
+// The packer and its engines"): the columns are packed four weights to a
+// byte (stream.go, packColumn), and every byte value has its own handler,
+// 256 short routines that apply the four weights it encodes with the fast
+// engine's 8-bit updates and out-of-line carries:
 //
 //	dnext: EXX / LD A,(BC) / INC BC / LD L,A / LD H,htab / LD E,(HL) /
 //	       INC H / LD D,(HL) / EX DE,HL / JP (HL)
@@ -19,168 +19,159 @@ import "fmt"
 // on. A layer of Out neurons starts its columns at 256-Out4 (Out rounded
 // up to 4, the first few weights of a column are padding) so that the
 // real neurons sit at 256-Out as in the fast engine.
-
-func (f *fast) densePlan() {
-	m := f.g.m
-	for li, l := range m.Layers {
-		fl := flayer{in: l.In, out: l.Out, base: 256 - l.Out}
-		fl.set = "A"
-		if li%2 == 1 {
-			fl.set = "B"
-		}
-		out4 := (l.Out + 3) &^ 3
-		pad := out4 - l.Out
-		for c := 0; c < l.In; c++ {
-			col := make([]byte, out4/4)
-			for o := 0; o < l.Out; o++ {
-				k := pad + o
-				code := byte(l.W[o*l.In+c]) & 3 // 01 = +1, 10 = -2, 11 = -1
-				col[k/4] |= code << (6 - 2*(k%4))
-			}
-			fl.cols = append(fl.cols, col)
-		}
-		f.layers = append(f.layers, fl)
-	}
+type dense struct {
+	g       *gen
+	layers  []accLayer
+	cols    [][][]byte // per layer, per column: packed weights
+	recAddr [][]int
 }
 
-// cbase is where a layer's columns start: 256-Out4.
-func (l flayer) cbase() int { return 256 - (l.out+3)&^3 }
+func (d *dense) name() string { return "dense" }
 
-func (f *fast) denseCode() {
-	f.denseDriver("drvq", "BASE_LO", 0, "q_done")
+func (d *dense) plan() error {
+	d.layers = accLayers(d.g)
+	for _, l := range d.g.m.Layers {
+		var cols [][]byte
+		for c := 0; c < l.In; c++ {
+			cols = append(cols, packColumn(l.W, l.In, l.Out, c))
+		}
+		d.cols = append(d.cols, cols)
+	}
+	return nil
+}
+
+func (d *dense) queryPass() {
+	g := d.g
+	l0 := d.layers[0]
+	g.C("query pass: BASE = bias of layer 1 + the query's columns")
+	biasStart(g, "bias1", "BASE_LO", "BASE_HI", l0.base, l0.out)
+	listFromCounts(g, "sent_q", "q", constant("hi(cp1)+1"))
+	g.I("jp drvq")
+	g.L("q_done")
+}
+
+func (d *dense) charPass() {
+	g := d.g
+	l0 := d.layers[0]
+	g.C("character pass: layer 1 = BASE + the context's columns, then the other layers")
+	g.I("call hashc", "context n-gram counts -> CNT, DL")
+	copyBase(g, l0.base, l0.out)
+	listFromCounts(g, "sent_1", "c", constant("hi(cp1)+1"))
+	g.I("jp drv1")
+	g.L("f_class")
+}
+
+func (d *dense) code() {
+	g := d.g
+	d.driver("drvq", "BASE_LO", "q_done")
 	next := "argmax"
-	if len(f.layers) > 1 {
+	if len(d.layers) > 1 {
 		next = "cv2"
 	}
-	f.denseDriver("drv1", "A_LO", 0, next)
-	for li := 0; li+1 < len(f.layers); li++ {
-		f.denseConvert(li)
+	d.driver("drv1", "A_LO", next)
+	for li := 0; li+1 < len(d.layers); li++ {
+		d.convert(li)
 	}
-	f.argmax()
-	f.handlers()
+	li := len(d.layers) - 1
+	l := d.layers[li]
+	decide(g, l.lo(), l.base, int(g.m.Layers[li].Shift))
+	g.I("jp f_class")
+	d.handlers()
 }
 
-// denseDriver: the column loop over a list of (column, x) entries; an
-// entry with x = 0 ends it.
-func (f *fast) denseDriver(name, lo string, li int, done string) {
-	g := f.g
-	cb := f.layers[li].cbase()
+// driver: the column loop over a list of (column, x) entries; the sentinel
+// entry (x = 0) ends it.
+func (d *dense) driver(name, lo string, done string) {
+	g := d.g
+	cb := d.layers[0].cbase()
 	g.C(fmt.Sprintf("%s: next column into %s", name, lo))
 	g.L(name)
 	g.I("ld sp,(cursor)")
 	g.I("pop hl", "packed column")
 	g.I("pop bc", "x")
 	g.I("ld (cursor),sp")
-	g.I("push hl", "(over the entry just read)")
-	g.I("exx")
-	g.I("pop bc", "BC' = column")
-	g.I("exx")
+	handColumn(g, "hl")
 	g.I("ld ix,"+name, "come back here")
 	g.I("ld a,b")
-	g.I("or a")
-	g.I("jr nz,"+name+"_w", "x >= 256")
 	g.I("or c")
 	g.I("jp z,"+done, "x = 0: end of the list")
-	g.I("ld a,c")
-	g.I("add a,a")
-	g.I("jr c,"+name+"_w", "2x >= 256")
-	g.I("ld b,a", "B = 2x")
+	smallX(g, name+"_w")
 	g.I(fmt.Sprintf("ld hl,%s+%d", lo, cb))
 	g.I("jp dnext")
 	g.L(name + "_w")
 	g.I("ld (wrec),hl", "wide x: low bytes now, high bytes in a second pass")
-	f.wideSplit()
-	g.I("ld ix," + name + "_p2")
-	g.I(fmt.Sprintf("ld hl,%s+%d", lo, cb))
-	g.I("jp dnext")
-	g.L(name + "_p2")
-	g.I("ld hl,(wrec)")
-	g.I("push hl")
-	g.I("exx")
-	g.I("pop bc")
-	g.I("exx")
-	g.I("ld ix," + name)
-	g.I("ld a,(wxh)")
-	g.I("ld c,a")
-	g.I("ld a,(w2xh)")
-	g.I("ld b,a")
-	g.I(fmt.Sprintf("ld hl,%s+256+%d", lo, cb), "high bytes; carries go to the scratch page above")
-	g.I("jp dnext")
+	d.wide(name, name, fmt.Sprintf("%s+%d", lo, cb))
 }
 
-// wideSplit: BC = x -> wxh = hi(x), w2xh = hi(2x), B = lo(2x), C = lo(x).
-func (f *fast) wideSplit() {
-	g := f.g
-	g.I("ld a,b")
-	g.I("ld (wxh),a")
-	g.I("ld h,b")
-	g.I("ld l,c")
-	g.I("add hl,hl")
-	g.I("ld a,h")
-	g.I("ld (w2xh),a")
-	g.I("ld b,l")
-}
-
-// denseConvert: layer li's activations, each positive one adds its packed
-// column of layer li+1 at once; the neuron number waits in cvo.
-func (f *fast) denseConvert(li int) {
-	g := f.g
-	l, next := f.layers[li], f.layers[li+1]
-	lo := l.set + "_LO"
-	nlo, nhi := next.set+"_LO", next.set+"_HI"
-	shift := int(g.m.Layers[li].Shift)
-	name := fmt.Sprintf("cv%d", li+2)
-	cb := next.cbase()
-	g.C(fmt.Sprintf("%s: layer %d activations (>>%d, ReLU) each add their packed column of layer %d", name, li+1, shift, li+2))
-	g.L(name)
-	g.I("ld sp,(savesp)", "a stack for handing the column to BC'")
-	f.biasStart(li, nlo, nhi, next)
-	g.I("ld ix," + name + "_n")
-	g.I(fmt.Sprintf("ld hl,%s+%d", l.set+"_HI", l.base))
-	f.activation(name, li, shift, "DE = the packed column")
-	g.I("ld a,l")
-	g.I("ld (cvo),a")
-	g.I("push de")
+// handColumn hands the column address in reg to BC' (through the stack).
+func handColumn(g *gen, reg string) {
+	g.I("push " + reg)
 	g.I("exx")
 	g.I("pop bc", "BC' = the column")
 	g.I("exx")
-	g.I("ld a,b")
-	g.I("or a")
-	g.I("jr nz,"+name+"_w", "x >= 256")
-	g.I("ld a,c")
-	g.I("add a,a")
-	g.I("jr c,"+name+"_w", "2x >= 256")
-	g.I("ld b,a", "B = 2x")
-	g.I(fmt.Sprintf("ld hl,%s+%d", nlo, cb))
-	g.I("jp dnext")
-	g.L(name + "_n")
-	g.I("ld a,(cvo)")
-	g.I("ld l,a")
-	f.nextNeuron(name, lo, li)
-	g.L(name + "_w")
-	g.I("ld (wrec),de", "wide x: low bytes now, high bytes in a second pass")
-	f.wideSplit()
+}
+
+// wide emits the two passes of a wide x from name_w on: the low bytes now
+// (the column address is in wrec), the high bytes from name_p2, after
+// which the handlers return to back.
+func (d *dense) wide(name, back, lo string) {
+	g := d.g
+	wideSplit(g)
 	g.I("ld ix," + name + "_p2")
-	g.I(fmt.Sprintf("ld hl,%s+%d", nlo, cb))
+	g.I("ld hl," + lo)
 	g.I("jp dnext")
 	g.L(name + "_p2")
 	g.I("ld hl,(wrec)")
-	g.I("push hl")
-	g.I("exx")
-	g.I("pop bc")
-	g.I("exx")
-	g.I("ld ix," + name + "_n")
-	g.I("ld a,(wxh)")
-	g.I("ld c,a")
-	g.I("ld a,(w2xh)")
-	g.I("ld b,a")
-	g.I(fmt.Sprintf("ld hl,%s+256+%d", nlo, cb), "high bytes; carries go to the scratch page above")
+	handColumn(g, "hl")
+	g.I("ld ix," + back)
+	wideHigh(g)
+	g.I("ld hl,"+lo+"+256", "high bytes; carries go to the scratch page above")
 	g.I("jp dnext")
 }
 
+// convert: layer li's activations, each positive one adds its packed
+// column of layer li+1 at once; the neuron number waits in cvo.
+func (d *dense) convert(li int) {
+	g := d.g
+	l, next := d.layers[li], d.layers[li+1]
+	o := cvOps{
+		name:   fmt.Sprintf("cv%d", li+2),
+		hi:     constant("hi(%s)", l.hi()),
+		first:  constant("%d", l.base),
+		cp:     constant("hi(cp%d)+1", li+2),
+		shift:  func() { shiftRight(g, int(g.m.Layers[li].Shift)) },
+		next:   "argmax",
+		record: "DE = the packed column",
+	}
+	if li+2 < len(d.layers) {
+		o.next = fmt.Sprintf("cv%d", li+3)
+	}
+	nlo := fmt.Sprintf("%s+%d", next.lo(), next.cbase())
+	g.C(fmt.Sprintf("%s: layer %d activations (>>%d, ReLU) each add their packed column of layer %d", o.name, li+1, g.m.Layers[li].Shift, li+2))
+	g.L(o.name)
+	g.I("ld sp,(savesp)", "a stack for handing the column to BC'")
+	biasStart(g, fmt.Sprintf("bias%d", li+2), next.lo(), next.hi(), next.base, next.out)
+	g.I("ld ix," + o.name + "_n")
+	loopStart(g, o)
+	activation(g, o)
+	g.I("ld a,l")
+	g.I("ld (cvo),a")
+	handColumn(g, "de")
+	smallX(g, o.name+"_w")
+	g.I("ld hl," + nlo)
+	g.I("jp dnext")
+	g.L(o.name + "_n")
+	g.I("ld a,(cvo)")
+	g.I("ld l,a")
+	nextNeuron(g, o)
+	g.L(o.name + "_w")
+	g.I("ld (wrec),de", "wide x: low bytes now, high bytes in a second pass")
+	d.wide(o.name, o.name+"_n", nlo)
+}
+
 // handlers emits the byte dispatcher and one routine per byte value.
-func (f *fast) handlers() {
-	g := f.g
+func (d *dense) handlers() {
+	g := d.g
 	g.C("dnext: the next packed byte of the column (BC') selects its handler")
 	g.L("dnext")
 	g.I("exx")
@@ -224,30 +215,29 @@ func (f *fast) handlers() {
 	}
 }
 
-func (f *fast) denseData() {
-	g := f.g
-	f.recAddr = make([][]int, len(f.layers))
-	for li, l := range f.layers {
-		var blob []byte
-		start := g.a.PC()
-		f.recAddr[li] = make([]int, l.in)
-		for c := 0; c < l.in; c++ {
-			f.recAddr[li][c] = start + len(blob)
-			blob = append(blob, l.cols[c]...)
-		}
+func (d *dense) data() {
+	g := d.g
+	biasData(g)
+	sent := map[string]string{"sent_q": "0", "sent_1": "0"} // x = 0 ends a dense list
+	driverData(g, nil, sent)
+	d.recAddr = make([][]int, len(d.layers))
+	for li, l := range d.layers {
 		g.L(fmt.Sprintf("col%d", li+1))
-		g.a.Bytes(blob, fmt.Sprintf("layer %d: %d packed columns of %d bytes", li+1, l.in, len(l.cols[0])))
+		d.recAddr[li] = columnBlob(g, d.cols[li], fmt.Sprintf("layer %d: %d packed columns of %d bytes", li+1, l.in, len(d.cols[li][0])))
 	}
 }
 
-func (f *fast) handlerTable() {
-	g := f.g
+func (d *dense) tables() {
+	g := d.g
 	var lo, hi [256]byte
 	for p := range 256 {
-		a := f.addr(fmt.Sprintf("h%02X", p))
+		a := g.addr(fmt.Sprintf("h%02X", p))
 		lo[p], hi[p] = byte(a), byte(a>>8)
 	}
 	g.L("htab")
 	g.a.Bytes(lo[:], "handler of each packed byte, low bytes")
 	g.a.Bytes(hi[:], "high bytes")
+	columnTables(g, d.layers, d.recAddr)
 }
+
+func (d *dense) buffers() { listBuffers(d.g) }

@@ -1,14 +1,20 @@
-// Package gen turns a model into a CP/M program: the Z80 inference engine
-// and the shell around it (chat mode, command-tail mode, program hooks),
-// written with the project's assembler. The program's every reply equals
-// model.Generate's, byte for byte.
+// Package gen turns models into CP/M programs for a Z80: the inference
+// engines and the programs around them, written with the project's
+// assembler (docs/DESIGN.md, "4. The packer and its engines"). Every
+// program's reply equals model.Generate's, byte for byte.
 //
-// Three engines, all column by column over the non-zero inputs only, into
-// 16-bit sums kept as low/high byte pages:
+// Programs (program.go): CHAT-style chat shells with one model inside;
+// GUESS.COM, the 20-questions game with the loaded-model engine and no
+// model, which reads its secrets from .MDL files (guess.go, loaded.go,
+// mdl.go); and the standalone GUESS, the same program with one model
+// inside its image.
+//
+// Engines for a program with one model inside, all column by column over
+// the non-zero inputs only, into 16-bit sums kept as low/high byte pages:
 //   - "fast" walks per-column index lists of the non-zero weights with POP
-//     and RET into unrolled add/subtract streams (fast.go); one byte per
-//     non-zero weight, so it fits models up to about 30 % non-zero weights
-//     at the default shape;
+//     and RET into unrolled add/subtract streams (fast.go, stream.go); one
+//     byte per non-zero weight, so it fits models up to about 30 % non-zero
+//     weights at the default shape;
 //   - "dense" packs the weights 4 to a byte and jumps, per byte, into one of
 //     256 handlers that apply those four weights (dense.go): for models with
 //     many non-zero weights;
@@ -30,13 +36,14 @@ import (
 // first address a program may not use.
 const DefaultTPATop = 0xE406
 
-// LineMax is the longest line chat mode reads (BDOS 10 buffer size).
-const LineMax = 62
+// LineMax is the longest line chat mode reads (BDOS 10 buffer size): the
+// model reads as much of a command tail (model.MaxQuery).
+const LineMax = model.MaxQuery
 
 // Options select what Build makes.
 type Options struct {
-	Variant string  // "auto" (default), "fast" or "small"
-	Program Program // shell extension; nil = plain chat
+	Variant string  // engine of a chat program: "auto" (default), "fast", "dense" or "small"
+	Program Program // Chat{} (default) or Guess{}
 	TPATop  int     // first address the program may not use; 0 = DefaultTPATop
 }
 
@@ -45,7 +52,7 @@ type Result struct {
 	COM         []byte
 	Variant     string // the engine chosen
 	PackedQuery bool   // fast engine: the query columns are packed to make it fit
-	End         int    // first address above everything the program uses (code, data, buffers, stack)
+	End         int    // first address above everything the program uses (code, data, buffers, stack, model)
 	Listing     string
 	Symbols     []asm.Symbol // labels, for profiling
 }
@@ -53,52 +60,25 @@ type Result struct {
 // MemoryUsed is the number of TPA bytes the program occupies when it runs.
 func (r *Result) MemoryUsed() int { return r.End - 0x100 }
 
-// Build packs m. It refuses models the Z80 engine cannot run exactly and
-// programs that do not fit below opt.TPATop.
+// Build packs m into the program opt.Program (m is nil for GUESS.COM,
+// which reads its models from .MDL files). It refuses models the Z80
+// engines cannot run exactly and programs that do not fit below
+// opt.TPATop.
 func Build(m *model.Model, opt Options) (*Result, error) {
-	if err := Check(m); err != nil {
-		return nil, err
-	}
 	if opt.TPATop == 0 {
 		opt.TPATop = DefaultTPATop
 	}
 	if opt.Program == nil {
 		opt.Program = Chat{}
 	}
-	if err := opt.Program.Check(m); err != nil {
-		return nil, err
-	}
-	type try struct {
-		variant     string
-		packedQuery bool
-	}
-	fast := []try{{"fast", false}, {"fast", true}}
-	var tries []try
-	switch opt.Variant {
-	case "", "auto":
-		tries = append(fast, try{"dense", false}, try{"small", false})
-	case "fast":
-		tries = fast
-	case "dense", "small":
-		tries = []try{{opt.Variant, false}}
-	default:
-		return nil, fmt.Errorf("unknown variant %q (auto, fast, dense or small)", opt.Variant)
-	}
-	var errs []string
-	for _, t := range tries {
-		r, err := build(m, opt, t.variant, t.packedQuery)
-		if err == nil {
-			return r, nil
-		}
-		if len(errs) == 0 || errs[len(errs)-1] != err.Error() {
-			errs = append(errs, err.Error())
-		}
-	}
-	return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
+	return opt.Program.build(m, opt)
 }
 
 // Check refuses models outside what the engines handle.
 func Check(m *model.Model) error {
+	if m == nil {
+		return fmt.Errorf("no model")
+	}
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("%w", err)
 	}
@@ -113,15 +93,68 @@ func Check(m *model.Model) error {
 	return nil
 }
 
-func build(m *model.Model, opt Options, variant string, packedQuery bool) (*Result, error) {
-	g := &gen{m: m, a: asm.New(0x100), prog: opt.Program, variant: variant, packedQuery: packedQuery}
-	if err := g.program(); err != nil {
-		return nil, fmt.Errorf("%s engine: %w", variant, err)
+// buildChat tries the engines opt.Variant allows, fastest first.
+func buildChat(m *model.Model, opt Options) (*Result, error) {
+	if err := Check(m); err != nil {
+		return nil, err
+	}
+	var tries []variant
+	switch opt.Variant {
+	case "", "auto":
+		tries = variants
+	case "fast":
+		tries = variants[:2]
+	case "dense", "small":
+		for _, v := range variants {
+			if v.name == opt.Variant {
+				tries = append(tries, v)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unknown variant %q (auto, fast, dense or small)", opt.Variant)
+	}
+	var errs []string
+	for _, v := range tries {
+		r, err := buildVariant(m, opt, v)
+		if err == nil {
+			return r, nil
+		}
+		if len(errs) == 0 || errs[len(errs)-1] != err.Error() {
+			errs = append(errs, err.Error())
+		}
+	}
+	return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
+}
+
+// variant is one engine choice for a chat program, in the order auto
+// tries them.
+type variant struct {
+	name        string
+	packedQuery bool
+	engine      func(g *gen) engine
+}
+
+var variants = []variant{
+	{"fast", false, func(g *gen) engine { return &fast{g: g} }},
+	{"fast", true, func(g *gen) engine { return &fast{g: g, packedQuery: true} }},
+	{"dense", false, func(g *gen) engine { return &dense{g: g} }},
+	{"small", false, func(g *gen) engine { return &small{g: g} }},
+}
+
+func buildVariant(m *model.Model, opt Options, v variant) (*Result, error) {
+	g := &gen{m: m, a: asm.New(0x100)}
+	if err := g.program(v.engine(g)); err != nil {
+		return nil, fmt.Errorf("%s engine: %w", v.name, err)
 	}
 	if end := g.end; end > opt.TPATop {
 		return nil, fmt.Errorf("%s engine needs memory up to %04Xh but the TPA ends below %04Xh (%d bytes too many)",
-			variant, end-1, opt.TPATop, end-opt.TPATop)
+			v.name, end-1, opt.TPATop, end-opt.TPATop)
 	}
+	return g.result(v.name, v.packedQuery)
+}
+
+// result assembles the program.
+func (g *gen) result(variant string, packedQuery bool) (*Result, error) {
 	img, err := g.a.Assemble()
 	if err != nil {
 		return nil, fmt.Errorf("%s engine: internal assembly error: %w", variant, err)
@@ -131,38 +164,20 @@ func build(m *model.Model, opt Options, variant string, packedQuery bool) (*Resu
 
 // gen holds the state of one build.
 type gen struct {
-	m       *model.Model
-	a       *asm.Asm
-	prog    Program
-	variant string
-	// packedQuery: the fast engine with layer 1's query columns packed
-	packedQuery bool
-	end         int // first address past the program's memory
+	m   *model.Model // nil for the GUESS engine, which has no model inside
+	a   *asm.Asm
+	end int // first address past the program's memory
 
-	bss     int    // next free address of the uninitialized area (above the image)
-	fillers []fill // small data waiting for a place
-	// page numbers of the uninitialized page-aligned buffers
-	pCNT, pX int
+	bss     int                 // next free address of the uninitialized area (above the image)
+	fillers []fill              // small data waiting for a place
+	pCNT    int                 // page of the count buffer
+	sites   map[string][]string // patch sites of the GUESS engine: labels by operand
+	pending []string            // patch sites the GUESS engine writes (st_ routines)
 }
 
 func (g *gen) I(s string, comment ...string) { g.a.I(s, comment...) }
 func (g *gen) L(name string)                 { g.a.Label(name) }
 func (g *gen) C(text string)                 { g.a.Comment(text) }
-
-// hex formats a number as the listing shows it.
-func hex(v int) string {
-	if v < 0 {
-		return fmt.Sprint(v)
-	}
-	if v < 10 {
-		return fmt.Sprint(v)
-	}
-	s := fmt.Sprintf("%X", v)
-	if s[0] > '9' {
-		s = "0" + s
-	}
-	return s + "h"
-}
 
 // reserve allocates n bytes above the image (not in the .COM file).
 func (g *gen) reserve(name string, n int) int {
@@ -176,4 +191,13 @@ func (g *gen) reserve(name string, n int) int {
 func (g *gen) reservePage(name string) int {
 	g.bss = (g.bss + 255) &^ 255
 	return g.reserve(name, 256) >> 8
+}
+
+// addr is the address of a label already placed.
+func (g *gen) addr(label string) int {
+	v, ok := g.a.Value(label)
+	if !ok {
+		panic("gen: label " + label + " used before it is defined")
+	}
+	return v
 }

@@ -105,65 +105,97 @@ func queryMix(rng *rand.Rand, n int) []string {
 	return q
 }
 
-// variants are the engines every parity test runs: fast-pq is the fast
-// engine with layer 1's query columns packed.
-var variants = []string{"fast", "fast-pq", "dense", "small"}
+// engines are the engines every parity test runs: fast-pq is the fast
+// engine with layer 1's query columns packed; guess is the GUESS engine,
+// in the standalone program (the same code as GUESS.COM's, the model
+// inside the image).
+var engines = []string{"fast", "fast-pq", "dense", "small", "guess"}
 
-func buildVariant(m *model.Model, v string, p Program) (*Result, error) {
+func buildEngine(m *model.Model, name string) (*Result, error) {
+	if name == "guess" {
+		return Build(m, Options{Program: Guess{Secret: "TEST"}})
+	}
 	if err := Check(m); err != nil {
 		return nil, err
 	}
-	if err := p.Check(m); err != nil {
-		return nil, err
+	for _, v := range variants {
+		if v.name == name || (name == "fast-pq" && v.packedQuery) {
+			return buildVariant(m, Options{TPATop: DefaultTPATop}, v)
+		}
 	}
-	opt := Options{Program: p, TPATop: DefaultTPATop}
-	if v == "fast-pq" {
-		return build(m, opt, "fast", true)
-	}
-	return build(m, opt, v, false)
+	panic("no engine " + name)
 }
 
 // checkParity runs the program in chat mode on all queries at once and in
 // command-tail mode on the first few, and compares with model.Generate.
-func checkParity(t *testing.T, m *model.Model, variant string, queries []string, tails int) {
+func checkParity(t *testing.T, m *model.Model, engine string, queries []string, tails int) {
 	t.Helper()
-	r, err := buildVariant(m, variant, Chat{})
+	r, err := buildEngine(m, engine)
 	if err != nil {
-		t.Fatalf("%s: %v", variant, err)
+		t.Fatalf("%s: %v", engine, err)
 	}
 	var in strings.Builder
+	var asked []string
 	for _, q := range queries {
+		if engine == "guess" && GiveUp(q) {
+			continue
+		}
 		in.WriteString(q + "\r")
+		asked = append(asked, q)
 	}
 	res, err := emu.RunCOM(r.COM, emu.RunOptions{Input: in.String()})
 	if err != nil || res.Fault != nil {
-		t.Fatalf("%s: run: %v %v", variant, err, res.Fault)
+		t.Fatalf("%s: run: %v %v", engine, err, res.Fault)
 	}
 	if res.Reason != emu.ReasonExhausted {
-		t.Fatalf("%s: run ended with %s", variant, res.Reason)
+		t.Fatalf("%s: run ended with %s", engine, res.Reason)
 	}
 	got := Replies(res.Output)
-	if len(got) < len(queries) {
-		t.Fatalf("%s: %d replies for %d queries", variant, len(got), len(queries))
+	if len(got) < len(asked) {
+		t.Fatalf("%s: %d replies for %d queries", engine, len(got), len(asked))
 	}
 	bad := 0
-	for i, q := range queries {
+	for i, q := range asked {
 		if want := m.Generate(q); got[i] != want {
-			t.Errorf("%s chat %q: Z80 %q, Go %q", variant, q, got[i], want)
+			t.Errorf("%s chat %q: Z80 %q, Go %q", engine, q, got[i], want)
 			if bad++; bad > 5 {
 				t.FailNow()
 			}
 		}
 	}
-	for _, q := range queries[:min(tails, len(queries))] {
+	for _, q := range asked[:min(tails, len(asked))] {
+		if engine == "guess" && strings.Trim(q, " ") == "" {
+			continue // no question: GUESS plays in chat mode
+		}
 		res, err := emu.RunCOM(r.COM, emu.RunOptions{Tail: " " + q})
 		if err != nil || res.Fault != nil || res.Reason != emu.ReasonExit {
-			t.Fatalf("%s tail %q: %v %v %s", variant, q, err, res.Fault, res.Reason)
+			t.Fatalf("%s tail %q: %v %v %s", engine, q, err, res.Fault, res.Reason)
 		}
 		if want := m.Generate(strings.ToUpper(q)); string(res.Output) != want {
-			t.Errorf("%s tail %q: Z80 %q, Go %q", variant, q, res.Output, want)
+			t.Errorf("%s tail %q: Z80 %q, Go %q", engine, q, res.Output, want)
 		}
 	}
+}
+
+// constrain gives m a list of allowed replies: what it says to some of the
+// queries, and a few short words (with shared prefixes) from its charset.
+func constrain(m *model.Model, queries []string) {
+	var rs []string
+	for i, q := range queries {
+		if r := m.Generate(q); i%3 == 0 && r != "" {
+			rs = append(rs, r)
+		}
+	}
+	for _, w := range []string{"A", "AB", "ABC", "B", "BA", "YES", "NO", "NOT", "XY", "X"} {
+		ok := true
+		for _, c := range w {
+			ok = ok && strings.ContainsRune(m.Charset, c)
+		}
+		if ok {
+			rs = append(rs, w)
+		}
+	}
+	m.Replies = model.SortedReplies(rs)
 }
 
 var shapes = []testShape{
@@ -184,8 +216,20 @@ func TestParityShapes(t *testing.T) {
 				t.Fatal(err)
 			}
 			qs := queryMix(rng, s.queries)
-			for _, v := range variants {
-				checkParity(t, m, v, qs, s.tails)
+			for _, e := range engines {
+				n := len(qs)
+				if e == "dense" || e == "small" {
+					n /= 2 // the slow engines: half the queries keep the test short
+				}
+				checkParity(t, m, e, qs[:n], s.tails)
+			}
+			// the same model with allowed replies: constrained decoding
+			constrain(m, qs)
+			if err := m.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range engines {
+				checkParity(t, m, e, qs[:len(qs)/2], s.tails/2)
 			}
 		})
 	}
@@ -200,6 +244,7 @@ func TestParityDefaultShape(t *testing.T) {
 	checkParity(t, m, "fast-pq", qs[:8], 1)
 	checkParity(t, m, "dense", qs[:8], 1)
 	checkParity(t, m, "small", qs[:8], 1)
+	checkParity(t, m, "guess", qs[:12], 2)
 }
 
 // A model that went through the anchor's .npz format.
@@ -220,8 +265,8 @@ func TestParityNPZ(t *testing.T) {
 		t.Fatal(err)
 	}
 	qs := queryMix(rng, 150)
-	for _, v := range variants {
-		checkParity(t, m, v, qs, 5)
+	for _, e := range engines {
+		checkParity(t, m, e, qs, 5)
 	}
 }
 
@@ -242,8 +287,10 @@ func TestRefusals(t *testing.T) {
 		{func(m *model.Model) { m.Layers[0].W[0] = 2 }, Options{}, "outside -2..1"},
 		{func(m *model.Model) {}, Options{TPATop: 0x1000}, "bytes too many"},
 		{func(m *model.Model) {}, Options{Variant: "turbo"}, "unknown variant"},
-		{func(m *model.Model) {}, Options{Program: Guess{}}, "needs a secret"},
-		{func(m *model.Model) {}, Options{Program: Guess{Secret: "CAT"}}, "lacks 'W'"},
+		{func(m *model.Model) {}, Options{Program: Guess{}}, "no \"secret\" metadata"},
+		{func(m *model.Model) { m.Meta["secret"] = "CAT$" }, Options{Program: Guess{}}, "without '$'"},
+		{func(m *model.Model) { m.Meta["secret"] = strings.Repeat("CAT", 40) }, Options{Program: Guess{}}, "the header holds"},
+		{func(m *model.Model) { m.Meta["secret"] = "CAT" }, Options{Program: Guess{}, TPATop: 0x3900}, "even with every layer packed"},
 	}
 	for _, c := range cases {
 		m := good()
@@ -347,40 +394,6 @@ func winModel(t *testing.T) *model.Model {
 	return nil
 }
 
-func TestGuessProgram(t *testing.T) {
-	m := winModel(t)
-	for _, v := range variants {
-		r, err := buildVariant(m, v, Guess{Secret: "elephant", Questions: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := emu.RunCOM(r.COM, emu.RunOptions{Input: "x\relephant\rx\rx\rx\rx\rEle Phant\r!\r"})
-		if err != nil || res.Fault != nil || res.Reason != emu.ReasonExit {
-			t.Fatalf("%v %v %s", err, res.Fault, res.Reason)
-		}
-		out := string(res.Output)
-		want := []string{
-			"I AM THINKING OF SOMETHING. ASK ME UP TO 3 YES/NO",
-			"> x\r\r\nIN\r\n> elephant\r\r\nWIN\r\nYOU GOT IT IN 2 QUESTIONS!\r\nNEW GAME: ASK AWAY.\r\n",
-			"> x\r\r\nIN\r\n> x\r\r\nIN\r\n> x\r\r\nIN\r\nNO MORE QUESTIONS. IT WAS: ELEPHANT.\r\nNEW GAME: ASK AWAY.\r\n",
-			"> x\r\r\nIN\r\n> Ele Phant\r\r\nWIN\r\nYOU GOT IT IN 2 QUESTIONS!",
-		}
-		for _, w := range want {
-			if !strings.Contains(out, w) {
-				t.Errorf("%s: output lacks %q:\n%s", v, w, out)
-			}
-		}
-		res, _ = emu.RunCOM(r.COM, emu.RunOptions{Input: "elephant\r!\r"})
-		if !strings.Contains(string(res.Output), "YOU GOT IT IN 1 QUESTION!") {
-			t.Errorf("%s: singular: %q", v, res.Output)
-		}
-		res, _ = emu.RunCOM(r.COM, emu.RunOptions{Tail: " IS IT AN ELEPHANT"})
-		if string(res.Output) != "WIN" {
-			t.Errorf("%s: tail mode prints %q, want only the answer", v, res.Output)
-		}
-	}
-}
-
 func TestChatShell(t *testing.T) {
 	m := winModel(t)
 	r, err := Build(m, Options{Variant: "fast"})
@@ -402,8 +415,8 @@ func TestChatShell(t *testing.T) {
 func TestParityLongTail(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	m := randomModel(rng, testShape{qb: 200, cb: 56, hidden: []int{64}, charset: " ABC", density: 0.3, bias: 100, scale: 3, maxReply: 6})
-	for _, v := range variants {
-		r, err := buildVariant(m, v, Chat{})
+	for _, v := range engines {
+		r, err := buildEngine(m, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -430,18 +443,27 @@ func TestParityLongTail(t *testing.T) {
 }
 
 // The same model gives the same program, byte for byte (the shipped .COM
-// files are checked against their models).
+// and .MDL files are checked against their models).
 func TestDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	m := randomModel(rng, testShape{qb: 64, cb: 64, hidden: []int{64, 32}, charset: " ABINOSWY", density: 0.3, bias: 100, scale: 32, maxReply: 20})
-	for _, v := range variants {
-		a, err := buildVariant(m, v, Guess{Secret: "elephant"})
+	m.Meta["secret"] = "ELEPHANT"
+	for _, v := range engines {
+		a, err := buildEngine(m, v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := buildVariant(m, v, Guess{Secret: "elephant"})
+		b, _ := buildEngine(m, v)
 		if string(a.COM) != string(b.COM) || a.Listing != b.Listing {
 			t.Errorf("%s: two builds differ", v)
 		}
+	}
+	a, err := PackMDL(m, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := PackMDL(m, "", 0)
+	if string(a.Bytes) != string(b.Bytes) {
+		t.Error("two .MDL files of one model differ")
 	}
 }

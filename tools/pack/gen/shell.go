@@ -9,46 +9,34 @@ import (
 	"z80ulm/model"
 )
 
-// The program: SPEC section 4's shell around the engine.
+// The shell every program shares (docs/DESIGN.md, "4. The packer and its
+// engines"): answer (a reply, step by step through the reply trie, printed
+// as it is generated), the encoders (hashq, hashc), the line reader with
+// its input hygiene, and small helpers. A program built around one model
+// (CHAT, and any model with the chat shell) is laid out by program().
 //
-// Memory: the image (code, then data, then page-aligned tables) starts at
-// 0100h; above it lie the page-aligned work buffers and small variables
-// (not in the file), and the stack on top. "end" is checked at start-up
-// against the BDOS address at 0006h.
-func (g *gen) program() error {
+// The shared code reads the model's reply limit, charset and trie through
+// three labels: md_maxreply (byte), md_charset and md_trie (words). An
+// engine built for one model puts them in its data; the GUESS engine points
+// them into the loaded model's descriptor.
+
+// program lays out a chat-shell program around one model: the image (code,
+// then data, then page-aligned tables) starts at 0100h; above it lie the
+// page-aligned work buffers and small variables (not in the file), and the
+// stack on top. "end" is checked at start-up against the BDOS address at
+// 0006h.
+func (g *gen) program(eng engine) error {
 	m := g.m
-	var eng engine
-	switch g.variant {
-	case "fast":
-		eng = &fast{g: g, packedQuery: g.packedQuery}
-	case "dense":
-		eng = &fast{g: g, dense: true}
-	case "small":
-		eng = &small{g: g}
-	default:
-		return fmt.Errorf("unknown variant %q", g.variant)
-	}
 	if err := eng.plan(); err != nil {
 		return err
 	}
-	what := g.variant
-	if g.packedQuery {
-		what += " (query columns packed)"
-	}
-	g.C(fmt.Sprintf("Z80-uLM %s program, %s engine: %d inputs, layers %s, charset %q",
-		g.prog.Name(), what, m.Inputs(), shape(m), m.Charset))
+	g.C(fmt.Sprintf("Z80-uLM chat program, %s engine: %d inputs, layers %s, charset %q",
+		eng.name(), m.Inputs(), shape(m), m.Charset))
 	g.startup()
 	g.chat()
 	g.answer(eng)
 	g.hashing()
 	g.helpers()
-	g.C("program hooks: " + g.prog.Name())
-	g.L("hook_start")
-	g.prog.Start(g.a)
-	g.L("hook_before")
-	g.prog.BeforeQuestion(g.a)
-	g.L("hook_after")
-	g.prog.AfterAnswer(g.a)
 	eng.code()
 
 	g.C("data")
@@ -56,54 +44,81 @@ func (g *gen) program() error {
 	g.filler("s_prompt", []byte("\r\n> $"), "")
 	g.filler("s_crlf", []byte("\r\n$"), "")
 	g.filler("charset", []byte(m.Charset), "output characters; EOS is the next index")
-	g.prog.Data(g.a)
+	g.filler("md_maxreply", []byte{byte(m.MaxReply)}, "reply limit")
+	g.L("md_charset")
+	g.I("dw charset")
+	g.L("md_trie")
+	g.I("dw tn0", "the reply trie's root")
+	trieData(g.a, m, "tn")
 	eng.data()
 
 	// Page-aligned tables of the image; small data fills the gaps.
 	g.fillGap((256 - g.a.PC()&255) & 255)
 	g.L("xtab")
-	var xt [256]byte
-	for c := 0; c < 128; c++ {
-		x := int16(c) * m.InputScale // wraps like model.Input
-		xt[c], xt[128+c] = byte(x), byte(uint16(x)>>8)
-	}
-	g.a.Bytes(xt[:], "input value of a count: low bytes 0..127, high bytes 128..255")
+	g.a.Bytes(inputValues(m.InputScale), "input value of a count: low bytes 0..127, high bytes 128..255")
 	eng.tables()
 	g.fillGap(1 << 16)
 
 	// Work buffers above the image: small ones in the gap below the first
 	// page boundary when they fit there.
 	g.bss = g.a.PC()
-	small := func() {
-		g.reserve("REPLY", m.MaxReply)
-		g.reserve("W", model.ContextLen)
-		for _, v := range []string{"qlen", "dln", "rlen", "iff"} {
-			g.reserve(v, 1)
-		}
-		g.reserve("savesp", 2)
-		g.reserve("STACK", 96)
-		g.a.Equ("STACKTOP", g.bss)
-	}
-	const smallSize = 8 + 4 + 2 + 96
-	fitted := (256-g.bss&255)&255 >= m.MaxReply+smallSize
+	need := m.MaxReply + smallVarsSize
+	fitted := (256-g.bss&255)&255 >= need
 	if fitted {
-		small()
+		g.smallVars(m.MaxReply)
 	}
 	g.pCNT = g.reservePage("CNT")
 	eng.buffers()
 	if !fitted {
-		small()
+		g.smallVars(m.MaxReply)
 	}
 	g.end = g.bss
 	g.a.Equ("ENDMEM", g.end)
 	return nil
 }
 
-// engine is one inference implementation.
+// smallVarsSize is what smallVars reserves besides the reply.
+const smallVarsSize = model.ContextLen + 5 + 8 + stackSize
+
+// stackSize is the program's own stack.
+const stackSize = 96
+
+// smallVars reserves the shell's variables and its stack.
+func (g *gen) smallVars(maxReply int) {
+	g.reserve("REPLY", maxReply)
+	g.reserve("W", model.ContextLen)
+	for _, v := range []string{"qlen", "dln", "rlen", "iff", "cvo"} {
+		g.reserve(v, 1)
+	}
+	for _, v := range []string{"savesp", "tnode", "bent", "cursor"} {
+		g.reserve(v, 2)
+	}
+	g.reserve("STACK", stackSize)
+	g.a.Equ("STACKTOP", g.bss)
+}
+
+// inputValues is the table xtab: the value of an n-gram count c (0..127) is
+// c * scale, 16-bit wrap as in model.Input; low bytes, then high bytes.
+func inputValues(scale int16) []byte {
+	var xt [256]byte
+	for c := 0; c < 128; c++ {
+		x := int16(c) * scale
+		xt[c], xt[128+c] = byte(x), byte(uint16(x)>>8)
+	}
+	return xt[:]
+}
+
+// passes are what answer asks of an engine.
+type passes interface {
+	queryPass() // once per reply: the query's counts are in DL/CNT
+	charPass()  // a step that needs the network: ends with HL on the chosen trie entry
+}
+
+// engine is one inference implementation of a chat-shell program.
 type engine interface {
+	passes
+	name() string
 	plan() error // look at the model, decide the layout
-	queryPass()  // once per reply: the query's counts are in DL/CNT
-	charPass()   // once per character: the context's counts are in DL/CNT; class index -> A
 	code()       // subroutines
 	data()       // data of the image (not page-aligned)
 	tables()     // page-aligned data of the image
@@ -153,7 +168,10 @@ func (g *gen) fillGap(n int) {
 	}
 }
 
-func (g *gen) startup() {
+// memCheck emits the start-up test: the program's memory must end at or
+// below the BDOS entry (the top of the TPA); else it says so and returns
+// to CP/M.
+func (g *gen) memCheck() {
 	g.C("start: refuse to run if the program's memory reaches the BDOS")
 	g.L("start")
 	g.I("ld hl,(6)", "BDOS entry = top of the TPA")
@@ -172,6 +190,10 @@ func (g *gen) startup() {
 	g.I("ld bc,255")
 	g.I("ld (hl),0")
 	g.I("ldir")
+}
+
+func (g *gen) startup() {
+	g.memCheck()
 	g.I("ld a,(80h)", "command tail length")
 	g.I("or a")
 	g.I("jr z,chat")
@@ -184,35 +206,51 @@ func (g *gen) startup() {
 func (g *gen) chat() {
 	g.C("chat mode: prompt, read a line, answer; empty line re-prompts, ! quits")
 	g.L("chat")
-	g.I("call hook_start")
-	g.L("prompt")
-	g.I("call hook_before")
 	g.I("ld de,s_prompt")
 	g.I("call print")
-	g.I(fmt.Sprintf("ld a,%d", LineMax))
-	g.I("ld (LINEBUF),a")
-	g.I("ld de,LINEBUF")
-	g.I("ld c,10", "BDOS read console buffer")
-	g.I("call 5")
-	g.I("ld de,s_crlf")
-	g.I("call print")
+	g.I("call readline")
+	g.I("call crlf")
 	g.I("ld a,(LINEBUF+1)")
 	g.I("or a")
-	g.I("jr z,prompt", "empty line")
+	g.I("jr z,chat", "empty line")
 	g.I("ld b,a")
 	g.I("ld a,(LINEBUF+2)")
 	g.I("cp '!'")
 	g.I("jp z,0", "quit")
 	g.I("ld hl,LINEBUF+2")
 	g.I("call answer")
-	g.I("call hook_after")
-	g.I("jr prompt")
+	g.I("jr chat")
 }
 
-// answer: HL = text, B = length. Prints the reply as it is generated and
-// keeps it at REPLY (length rlen).
-func (g *gen) answer(eng engine) {
-	m := g.m
+// readLine emits readline: a line into LINEBUF with BDOS 10 (the caller
+// prints the line end). A line that fills the buffer is read on to its end
+// (its CR) without echo and the rest dropped, so a long paste is one
+// question, not many.
+func (g *gen) readLine() {
+	g.C("readline: a line into LINEBUF; the rest of a line longer than the buffer is dropped")
+	g.L("readline")
+	g.I(fmt.Sprintf("ld a,%d", LineMax))
+	g.I("ld (LINEBUF),a")
+	g.I("ld de,LINEBUF")
+	g.I("ld c,10", "BDOS read console buffer")
+	g.I("call 5")
+	g.I("ld a,(LINEBUF+1)")
+	g.I(fmt.Sprintf("cp %d", LineMax))
+	g.I("jr nz,rl_done", "ended by Return")
+	g.L("rl_drop")
+	g.I("ld e,0FFh", "BDOS direct input: a key or 0, no echo")
+	g.I("ld c,6")
+	g.I("call 5")
+	g.I("cp 13")
+	g.I("jr nz,rl_drop", "until the line's Return")
+	g.L("rl_done")
+	g.I("ret")
+}
+
+// answer: HL = text, B = its length. Prints the reply as it is generated and
+// keeps it at REPLY (length rlen). Each step starts at the reply node in
+// tnode: a node with one class is decided without the network.
+func (g *gen) answer(eng passes) {
 	g.C("answer: HL = query text, B = its length")
 	g.L("answer")
 	g.L("trim")
@@ -245,28 +283,40 @@ func (g *gen) answer(eng engine) {
 	g.I("ld (hl),' '", "context starts as spaces")
 	g.I("inc hl")
 	g.I("djnz ans_w")
+	g.I("ld hl,(md_trie)")
+	g.I("ld (tnode),hl", "at the root of the reply trie")
 	g.L("ans_char")
-	g.I("call hashc", "context n-gram counts -> CNT, DL")
+	g.I("ld hl,(tnode)")
+	g.I("ld a,(hl)")
+	g.I("inc hl")
+	g.I("dec a")
+	g.I("jp z,ans_take", "one class allowed: no network")
 	g.I("call intoff")
 	g.I("ld (savesp),sp")
 	eng.charPass()
 	g.I("ld sp,(savesp)")
-	g.I("ld c,a")
 	g.I("call inton")
-	g.I("ld a,c")
-	g.I(fmt.Sprintf("cp %d", m.EOS()), "end of sequence?")
-	g.I("ret z")
-	g.I("ld e,a")
-	g.I("ld d,0")
-	g.I("ld hl,charset")
-	g.I("add hl,de")
+	g.L("ans_take")
+	g.I("ld c,(hl)", "class")
+	g.I("inc hl")
+	g.I("ld e,(hl)")
+	g.I("inc hl")
+	g.I("ld d,(hl)")
+	g.I("ld (tnode),de", "the longer prefix")
+	g.I("ld a,d")
+	g.I("or e")
+	g.I("ret z", "end of sequence")
+	g.I("ld b,0")
+	g.I("ld hl,(md_charset)")
+	g.I("add hl,bc")
 	g.I("ld a,(hl)")
 	g.I("ld hl,rlen")
 	g.I("ld e,(hl)")
 	g.I("inc (hl)")
+	g.I("ld d,0")
 	g.I("ld hl,REPLY")
 	g.I("add hl,de")
-	g.I("ld (hl),a", "keep the reply for the hooks")
+	g.I("ld (hl),a", "keep the reply for the program")
 	g.I("push af")
 	g.I("ld hl,W+1", "slide the context window")
 	g.I("ld de,W")
@@ -278,8 +328,10 @@ func (g *gen) answer(eng engine) {
 	g.I("ld e,a")
 	g.I("ld c,2", "BDOS console output")
 	g.I("call 5")
+	g.I("ld a,(md_maxreply)")
+	g.I("ld b,a")
 	g.I("ld a,(rlen)")
-	g.I(fmt.Sprintf("cp %d", m.MaxReply))
+	g.I("cp b")
 	g.I("jp c,ans_char")
 	g.I("ret")
 }
@@ -288,7 +340,6 @@ func (g *gen) answer(eng engine) {
 // model.ContextCounts: each n-gram's bucket gets CNT[input]++ and the
 // first time an input is seen its number goes to the list DL.
 func (g *gen) hashing() {
-	m := g.m
 	g.C("hashq: HL = trimmed query, B = length; trigrams of \" query \"")
 	g.L("hashq")
 	g.I("ld de,QS")
@@ -323,7 +374,7 @@ func (g *gen) hashing() {
 	g.I("call m31")
 	g.I("ld a,(ix+2)")
 	g.I("call m31")
-	g.modulo(m.QueryBuckets, 0)
+	g.modQuery()
 	g.I("call count")
 	g.I("inc ix")
 	g.I("pop bc")
@@ -342,7 +393,7 @@ func (g *gen) hashing() {
 			if n < model.MaxNgram && i+n < model.ContextLen {
 				g.I("push hl")
 			}
-			g.modulo(m.ContextBuckets, m.QueryBuckets)
+			g.modContext()
 			g.I("call count")
 			if n < model.MaxNgram && i+n < model.ContextLen {
 				g.I("pop hl")
@@ -358,6 +409,25 @@ func (g *gen) hashing() {
 	g.I("ld a,l")
 	g.I("ld (dln),a", "number of distinct inputs")
 	g.I("ret")
+}
+
+// modQuery emits A = HL mod QueryBuckets; modContext A = QueryBuckets + HL
+// mod ContextBuckets. The loaded engine calls routines that read the
+// bucket counts from the model's descriptor.
+func (g *gen) modQuery() {
+	if g.m == nil {
+		g.I("call qmod")
+		return
+	}
+	g.modulo(g.m.QueryBuckets, 0)
+}
+
+func (g *gen) modContext() {
+	if g.m == nil {
+		g.I("call cmod")
+		return
+	}
+	g.modulo(g.m.ContextBuckets, g.m.QueryBuckets)
 }
 
 // modulo emits A = offset + HL mod n (HL is clobbered when n is not a
@@ -378,6 +448,7 @@ func (g *gen) modulo(n, offset int) {
 }
 
 func (g *gen) helpers() {
+	g.readLine()
 	g.C("m31: HL = HL*31 + A (16-bit wrap)")
 	g.L("m31")
 	g.I("ld c,a")

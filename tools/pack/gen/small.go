@@ -3,40 +3,30 @@ package gen
 import "fmt"
 
 // The small engine keeps the weights packed four to a byte (2-bit two's
-// complement: 00 = 0, 01 = +1, 10 = -2, 11 = -1), column by column, so a
-// default-shape model needs about 36 KB of weights. It still skips inputs
-// that are zero, and a byte of four zero weights costs one test; the rest
-// is decoded two bits at a time with the 16-bit sum kept in low/high pages
-// like the fast engine's. Slower, but it fits where the fast one does not.
+// complement: 00 = 0, 01 = +1, 10 = -2, 11 = -1), column by column
+// (packColumn), so a default-shape model needs about 36 KB of weights. It
+// still skips inputs that are zero, and a byte of four zero weights costs
+// one test; the rest is decoded two bits at a time (scol) with the 16-bit
+// sum kept in low/high pages like the fast engine's. Slower, but it fits
+// where the fast one does not (docs/DESIGN.md, "4. The packer and its
+// engines").
 type small struct {
 	g      *gen
-	layers []slayer
+	layers []accLayer
+	cols   [][][]byte // per layer, per column
+	cp1    []int      // addresses of layer 1's columns
 }
 
-type slayer struct {
-	in, out, out4, base int // out4: out rounded up to 4; neuron o at base+o, base = 256-out4
-	set                 string
-	cols                [][]byte // packed column per input
-}
+func (s *small) name() string { return "small" }
 
 func (s *small) plan() error {
-	m := s.g.m
-	for li, l := range m.Layers {
-		sl := slayer{in: l.In, out: l.Out, out4: (l.Out + 3) &^ 3}
-		sl.base = 256 - sl.out4
-		sl.set = "A"
-		if li%2 == 1 {
-			sl.set = "B"
-		}
+	s.layers = accLayers(s.g)
+	for _, l := range s.g.m.Layers {
+		var cols [][]byte
 		for c := 0; c < l.In; c++ {
-			col := make([]byte, sl.out4/4)
-			for o := 0; o < l.Out; o++ {
-				code := byte(l.W[o*l.In+c]) & 3 // -2 -> 10, -1 -> 11, 1 -> 01
-				col[o/4] |= code << (6 - 2*(o%4))
-			}
-			sl.cols = append(sl.cols, col)
+			cols = append(cols, packColumn(l.W, l.In, l.Out, c))
 		}
-		s.layers = append(s.layers, sl)
+		s.cols = append(s.cols, cols)
 	}
 	return nil
 }
@@ -45,31 +35,17 @@ func (s *small) queryPass() {
 	g := s.g
 	l0 := s.layers[0]
 	g.C("query pass: BASE = bias of layer 1 + the query's columns")
-	g.I("ld hl,sbias1")
-	g.I(fmt.Sprintf("ld de,BASE_LO+%d", l0.base))
-	g.I(fmt.Sprintf("ld bc,%d", l0.out4))
-	g.I("ldir")
-	g.I(fmt.Sprintf("ld de,BASE_HI+%d", l0.base))
-	g.I(fmt.Sprintf("ld bc,%d", l0.out4))
-	g.I("ldir")
-	g.I("ld a,hi(BASE_LO)")
-	g.I("call sdl")
+	biasStart(g, "bias1", "BASE_LO", "BASE_HI", l0.base, l0.out)
+	packedPass(g, "sq", constant("hi(cp1)+1"), constant("hi(BASE_LO)"), constant("%d", l0.cbase()))
 }
 
 func (s *small) charPass() {
 	g := s.g
 	l0 := s.layers[0]
 	g.C("character pass: A = BASE + the context's columns, then layer by layer")
-	g.I(fmt.Sprintf("ld hl,BASE_LO+%d", l0.base))
-	g.I(fmt.Sprintf("ld de,A_LO+%d", l0.base))
-	g.I(fmt.Sprintf("ld bc,%d", l0.out4))
-	g.I("ldir")
-	g.I(fmt.Sprintf("ld hl,BASE_HI+%d", l0.base))
-	g.I(fmt.Sprintf("ld de,A_HI+%d", l0.base))
-	g.I(fmt.Sprintf("ld bc,%d", l0.out4))
-	g.I("ldir")
-	g.I("ld a,hi(A_LO)")
-	g.I("call sdl")
+	g.I("call hashc", "context n-gram counts -> CNT, DL")
+	copyBase(g, l0.base, l0.out)
+	packedPass(g, "sc", constant("hi(cp1)+1"), constant("hi(A_LO)"), constant("%d", l0.cbase()))
 	for li := 0; li+1 < len(s.layers); li++ {
 		l, next := s.layers[li], s.layers[li+1]
 		shift := int(g.m.Layers[li].Shift)
@@ -77,7 +53,7 @@ func (s *small) charPass() {
 		// in place: x = max(0, acc >> shift)
 		g.I(fmt.Sprintf("ld l,%d", l.base))
 		g.L(fmt.Sprintf("sx%d", li+1))
-		g.I(fmt.Sprintf("ld h,hi(%s_HI)", l.set))
+		g.I(fmt.Sprintf("ld h,hi(%s)", l.hi()))
 		g.I("ld a,(hl)")
 		g.I("or a")
 		g.I(fmt.Sprintf("jp p,sxp%d", li+1))
@@ -89,31 +65,21 @@ func (s *small) charPass() {
 		g.I("ld b,a")
 		g.I("dec h")
 		g.I("ld a,(hl)")
-		for i := 0; i < shift; i++ {
-			g.I("srl b")
-			g.I("rra")
-		}
+		shiftRight(g, shift)
 		g.I("ld (hl),a")
 		g.I("inc h")
 		g.I("ld (hl),b")
 		g.L(fmt.Sprintf("sxn%d", li+1))
 		g.I("inc l")
 		g.I(fmt.Sprintf("jr nz,sx%d", li+1))
-		// next layer's sums start at its biases
-		g.I(fmt.Sprintf("ld hl,sbias%d", li+2))
-		g.I(fmt.Sprintf("ld de,%s_LO+%d", next.set, next.base))
-		g.I(fmt.Sprintf("ld bc,%d", next.out4))
-		g.I("ldir")
-		g.I(fmt.Sprintf("ld de,%s_HI+%d", next.set, next.base))
-		g.I(fmt.Sprintf("ld bc,%d", next.out4))
-		g.I("ldir")
-		// every non-zero input adds its column
+		biasStart(g, fmt.Sprintf("bias%d", li+2), next.lo(), next.hi(), next.base, next.out)
+		// every non-zero input adds its column; the columns follow each other
 		g.I(fmt.Sprintf("ld iy,sw%d", li+2))
 		g.I(fmt.Sprintf("ld a,%d", l.base))
 		g.L(fmt.Sprintf("sa%d", li+2))
 		g.I("ld (sci),a")
 		g.I("ld l,a")
-		g.I(fmt.Sprintf("ld h,hi(%s_HI)", l.set))
+		g.I(fmt.Sprintf("ld h,hi(%s)", l.hi()))
 		g.I("ld b,(hl)")
 		g.I("dec h")
 		g.I("ld c,(hl)")
@@ -122,116 +88,24 @@ func (s *small) charPass() {
 		g.I(fmt.Sprintf("jr z,san%d", li+2))
 		g.I("push iy")
 		g.I("exx")
-		g.I("pop hl")
+		g.I("pop hl", "HL' = the column")
 		g.I("exx")
-		g.I(fmt.Sprintf("ld h,hi(%s_LO)", next.set))
-		g.I(fmt.Sprintf("ld l,%d", next.base))
+		g.I(fmt.Sprintf("ld h,hi(%s)", next.lo()))
+		g.I(fmt.Sprintf("ld l,%d", next.cbase()))
 		g.I("call scol")
 		g.L(fmt.Sprintf("san%d", li+2))
-		g.I(fmt.Sprintf("ld de,%d", next.out4/4))
+		g.I(fmt.Sprintf("ld de,%d", len(s.cols[li+1][0])))
 		g.I("add iy,de")
 		g.I("ld a,(sci)")
 		g.I("inc a")
 		g.I(fmt.Sprintf("jr nz,sa%d", li+2))
 	}
-	// argmax over the real neurons of the last layer
 	li := len(s.layers) - 1
 	l := s.layers[li]
-	shift := int(g.m.Layers[li].Shift)
-	g.C("argmax (>>shift, signed, first maximum)")
-	g.I("ld de,0")
-	g.I(fmt.Sprintf("ld a,%d", l.base))
-	g.I("ld (sbest),a")
-	g.I(fmt.Sprintf("ld l,%d", l.base))
-	g.L("sam")
-	g.I(fmt.Sprintf("ld h,hi(%s_HI)", l.set))
-	g.I("ld b,(hl)")
-	g.I("dec h")
-	g.I("ld c,(hl)")
-	for i := 0; i < shift; i++ {
-		g.I("sra b")
-		g.I("rr c")
-	}
-	g.I("ld a,b")
-	g.I("xor 80h")
-	g.I("ld b,a")
-	g.I("ld a,e")
-	g.I("sub c")
-	g.I("ld a,d")
-	g.I("sbc a,b")
-	g.I("jr nc,samn")
-	g.I("ld d,b")
-	g.I("ld e,c")
-	g.I("ld a,l")
-	g.I("ld (sbest),a")
-	g.L("samn")
-	g.I("inc l")
-	g.I("ld a,l")
-	g.I(fmt.Sprintf("cp %d", (l.base+l.out)&255))
-	g.I("jr nz,sam")
-	g.I("ld a,(sbest)")
-	g.I(fmt.Sprintf("sub %d", l.base))
+	decide(g, l.lo(), l.base, int(g.m.Layers[li].Shift))
 }
 
-func (s *small) code() {
-	g := s.g
-	l0 := s.layers[0]
-	g.C("sdl: A = page of layer 1 sums; add the column of every input in DL (count -> x)")
-	g.L("sdl")
-	g.I("ld (spage),a")
-	g.I("ld a,(dln)")
-	g.I("or a")
-	g.I("ret z")
-	g.I("ld b,a")
-	g.I("ld ix,DL")
-	g.L("sdl_l")
-	g.I("push bc")
-	g.I("ld l,(ix+0)", "input number")
-	g.I("ld h,0")
-	g.I(fmt.Sprintf("ld de,%d", l0.out4/4))
-	g.I("call smul", "HL = input * column size")
-	g.I("ld de,sw1")
-	g.I("add hl,de")
-	g.I("push hl")
-	g.I("exx")
-	g.I("pop hl", "HL' = its packed column")
-	g.I("exx")
-	g.I("ld l,(ix+0)")
-	g.I("inc ix")
-	g.I("ld h,hi(CNT)")
-	g.I("ld a,(hl)")
-	g.I("ld (hl),0")
-	g.I("ld l,a")
-	g.I("ld h,hi(xtab)")
-	g.I("ld c,(hl)")
-	g.I("set 7,l")
-	g.I("ld b,(hl)", "BC = count * scale")
-	g.I("ld a,(spage)")
-	g.I("ld h,a")
-	g.I(fmt.Sprintf("ld l,%d", l0.base))
-	g.I("ld a,b")
-	g.I("or c")
-	g.I("call nz,scol")
-	g.I("pop bc")
-	g.I("djnz sdl_l")
-	g.I("ret")
-
-	g.C("smul: HL = L * DE (L < 256)")
-	g.L("smul")
-	g.I("ld a,l")
-	g.I("ld hl,0")
-	g.I("ld b,8")
-	g.L("smul_l")
-	g.I("add hl,hl")
-	g.I("rla")
-	g.I("jr nc,smul_n")
-	g.I("add hl,de")
-	g.L("smul_n")
-	g.I("djnz smul_l")
-	g.I("ret")
-
-	emitScol(g)
-}
+func (s *small) code() { emitScol(s.g) }
 
 // emitScol emits scol: add x (BC) times the packed column at HL' to the
 // 16-bit sums at H (low bytes) and H+1 (high bytes), from neuron L up to
@@ -297,29 +171,21 @@ func addsub(g *gen, lo, hi string) {
 
 func (s *small) data() {
 	g := s.g
-	m := g.m
-	for li, l := range s.layers {
-		lo, hi := make([]byte, l.out4), make([]byte, l.out4)
-		for o, b := range m.Layers[li].B {
-			lo[o], hi[o] = byte(b), byte(uint16(b)>>8)
-		}
-		g.filler(fmt.Sprintf("sbias%d", li+1), append(lo, hi...), fmt.Sprintf("layer %d biases: low bytes, then high bytes", li+1))
-	}
-	for _, v := range []string{"spage", "sci", "sbest"} {
-		g.L(v)
-		g.I("db 0")
-	}
-	for li, l := range s.layers {
-		var blob []byte
-		for _, c := range l.cols {
-			blob = append(blob, c...)
-		}
+	biasData(g)
+	g.L("sci")
+	g.I("db 0", "neuron of the layer being converted")
+	for li := range s.layers {
 		g.L(fmt.Sprintf("sw%d", li+1))
-		g.a.Bytes(blob, fmt.Sprintf("layer %d: %d columns of %d packed weights", li+1, l.in, l.out4))
+		addrs := columnBlob(g, s.cols[li], fmt.Sprintf("layer %d: %d columns of %d packed weights", li+1, len(s.cols[li]), 4*len(s.cols[li][0])))
+		if li == 0 {
+			s.cp1 = addrs
+		}
 	}
 }
 
-func (s *small) tables() {}
+// tables: layer 1's column table (the later layers' columns are walked in
+// order).
+func (s *small) tables() { columnTables(s.g, s.layers[:1], [][]int{s.cp1}) }
 
 func (s *small) buffers() {
 	g := s.g
