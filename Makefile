@@ -63,6 +63,8 @@ fuzz:
 	$(GO) test -run=^$$ -fuzz=^FuzzTerminal$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzRunCOM$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
 	$(GO) test -run=^$$ -fuzz=^FuzzCCP$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
+	$(GO) test -run=^$$ -fuzz=^FuzzSubmit$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu
+	$(GO) test -run=^$$ -fuzz=^FuzzDecodeKey$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/cpm
 	$(GO) test -run=^$$ -fuzz=^FuzzLine$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/asm
 	$(GO) test -run=^$$ -fuzz=^FuzzSource$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/asm
 	$(GO) test -run=^$$ -fuzz=^FuzzText$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./game/keys

@@ -80,12 +80,18 @@ func (m *Machine) ccp() bool {
 
 // submitted takes the next command of a $$$.SUB file, if there is one: the
 // file's last record (a length byte and the text), which it then drops
-// from the file, and the file itself once it is empty. A key waiting stops
-// the submission (the file is erased).
+// from the file, and the file itself once it is empty. The file is the
+// current user's, or, once a submission runs, that of the user it began
+// in (a USER command in it does not lose it). A key waiting stops the
+// submission (the file is erased).
 func (m *Machine) submitted() (string, bool) {
 	d := m.c.bdos.disk
 	k := fileKey{m.c.bdos.user, submitName}
+	if m.submitting && d.files[fileKey{m.subUser, submitName}] != nil {
+		k.user = m.subUser
+	}
 	f := d.files[k]
+	m.submitting, m.subUser = f != nil, k.user
 	if f == nil {
 		return "", false
 	}

@@ -184,3 +184,39 @@ func FuzzCCP(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSubmit puts arbitrary records in $$$.SUB: the CCP runs one command
+// per record, last record first, and once they are done the file is gone
+// and the A> prompt is back.
+func FuzzSubmit(f *testing.F) {
+	f.Add([]byte("\x03DIR"), []byte("\x08TYPE A.TXT"))
+	f.Add([]byte("\x7fHI"), []byte("\x00"))
+	f.Add([]byte("\x05ERA *.*"), []byte("\x0Buser 2\rdir"))
+	f.Fuzz(func(t *testing.T, r1, r2 []byte) {
+		sub := make([]byte, 2*recordSize)
+		copy(sub, r1)
+		copy(sub[recordSize:], r2)
+		m, err := New(Config{Files: fstest.MapFS{
+			"A.TXT":   {Data: []byte("text\r\n")},
+			"HI.COM":  {Data: []byte{0x11, 0x09, 0x01, 0x0E, 0x09, 0xCD, 0x05, 0x00, 0xC9, 'H', 'I', '$'}},
+			"$$$.SUB": {Data: sub},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
+		}
+		m.Type("\x15\r")
+		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
+		}
+		s := screen(m)
+		for u := byte(0); u < 16; u++ {
+			if m.c.bdos.disk.file(u, submitName) != nil {
+				t.Fatalf("$$$.SUB is still there (user %d)", u)
+			}
+		}
+		if len(s) == 0 || s[len(s)-1] != "A>" || m.Program() != "" {
+			t.Fatalf("no prompt: program %q screen:\n%s", m.Program(), strings.Join(s, "\n"))
+		}
+	})
+}

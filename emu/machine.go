@@ -55,14 +55,16 @@ func (s Status) String() string {
 // machine stands still then (only the R register moves, see RunFor),
 // rather than being spent in a polling loop.
 type Machine struct {
-	c       *core
-	term    *Terminal
-	prog    string // running program, "" at the CCP prompt
-	prompt  bool   // the CCP has printed its prompt and is reading a line
-	confirm string // the CCP asked ERA's ALL (Y/N)? for this pattern
-	waiting bool
-	spinT   uint64 // T-states of waiting not yet turned into R increments
-	fault   *Fault // what ended the last program, nil for a warm boot
+	c          *core
+	term       *Terminal
+	prog       string // running program, "" at the CCP prompt
+	prompt     bool   // the CCP has printed its prompt and is reading a line
+	confirm    string // the CCP asked ERA's ALL (Y/N)? for this pattern
+	submitting bool   // the CCP runs a $$$.SUB file of user subUser
+	subUser    byte
+	waiting    bool
+	spinT      uint64 // T-states of waiting not yet turned into R increments
+	fault      *Fault // what ended the last program, nil for a warm boot
 }
 
 // SignOn is the line the machine prints when it boots.

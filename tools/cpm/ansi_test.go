@@ -29,3 +29,23 @@ func TestANSI(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeKey reads arbitrary terminal input as keys: a sequence is
+// found only at an ESC, it is never longer than the input, and what it
+// finds reads back to the same key.
+func FuzzDecodeKey(f *testing.F) {
+	for _, s := range []string{"\x1b[A", "\x1bOD", "\x1b[3~", "\x1b", "a\x1b[B", "\x1b[", "\x1b[1"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k, n := decodeKey(b)
+		if (n > 0) != (len(b) > 0 && b[0] == 0x1B) || n > len(b) {
+			t.Fatalf("% X: key %v of %d bytes", b, k, n)
+		}
+		if n > 1 {
+			if k2, n2 := decodeKey(b[:n]); k2 != k || n2 != n {
+				t.Fatalf("% X: %v/%d, alone %v/%d", b, k, n, k2, n2)
+			}
+		}
+	})
+}
