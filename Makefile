@@ -79,6 +79,7 @@ bench:
 	$(GO) test -run=^$$ -bench=. -benchtime=30x ./emu
 	$(MAKE) exercise
 	$(GO) test -run=^$$ -bench='Speed|Guess' -benchtime=1x ./tools/pack/gen
+	$(GO) test -run=^$$ -bench=Shipped -benchtime=1x ./tools/pack
 	GOOS=js GOARCH=wasm $(GO) test -run=^$$ -bench=. -benchtime=5x -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec ./emu
 	$(MAKE) bench-train
 	$(MAKE) bench-web

@@ -199,12 +199,12 @@ func constrain(m *model.Model, queries []string) {
 }
 
 var shapes = []testShape{
-	{name: "tiny-mod", qb: 7, cb: 5, hidden: []int{9}, charset: "AB ", density: 0.6, bias: 60, scale: 32, maxReply: 12, queries: 400, tails: 10},
-	{name: "small", qb: 32, cb: 16, hidden: []int{40, 24}, charset: " ABEINOSY?", density: 0.3, bias: 256, scale: 32, maxReply: 20, queries: 400, tails: 10},
-	{name: "wide-256", qb: 64, cb: 64, hidden: []int{256, 256}, charset: " ABCDEFGHIJKLMNOPQRS", density: 0.2, bias: 400, scale: 32, maxReply: 10, queries: 150, tails: 5},
-	{name: "odd-sizes", qb: 100, cb: 156, hidden: []int{255, 3}, charset: "XY.", density: 0.4, bias: 300, scale: 29, shifts: []uint8{0, 5, 1}, maxReply: 8, queries: 200, tails: 5},
-	{name: "overflow", qb: 16, cb: 16, hidden: []int{32, 32}, charset: " NOYES", density: 0.9, bias: 32767, scale: 1000, shifts: []uint8{0, 1, 0}, maxReply: 15, queries: 200, tails: 5},
-	{name: "no-hidden", qb: 128, cb: 128, charset: " ABCDEFGHIJKLMNOPQRSTUVWXYZ!", density: 0.27, bias: 256, scale: 32, maxReply: 30, queries: 100, tails: 5},
+	{name: "tiny-mod", qb: 7, cb: 5, hidden: []int{9}, charset: "AB ", density: 0.6, bias: 60, scale: 32, maxReply: 12, queries: 300, tails: 10},
+	{name: "small", qb: 32, cb: 16, hidden: []int{40, 24}, charset: " ABEINOSY?", density: 0.3, bias: 256, scale: 32, maxReply: 20, queries: 240, tails: 10},
+	{name: "wide-256", qb: 64, cb: 64, hidden: []int{256, 256}, charset: " ABCDEFGHIJKLMNOPQRS", density: 0.2, bias: 400, scale: 32, maxReply: 10, queries: 90, tails: 5},
+	{name: "odd-sizes", qb: 100, cb: 156, hidden: []int{255, 3}, charset: "XY.", density: 0.4, bias: 300, scale: 29, shifts: []uint8{0, 5, 1}, maxReply: 8, queries: 120, tails: 5},
+	{name: "overflow", qb: 16, cb: 16, hidden: []int{32, 32}, charset: " NOYES", density: 0.9, bias: 32767, scale: 1000, shifts: []uint8{0, 1, 0}, maxReply: 15, queries: 120, tails: 5},
+	{name: "no-hidden", qb: 128, cb: 128, charset: " ABCDEFGHIJKLMNOPQRSTUVWXYZ!", density: 0.27, bias: 256, scale: 32, maxReply: 30, queries: 70, tails: 5},
 }
 
 func TestParityShapes(t *testing.T) {
@@ -239,12 +239,17 @@ func TestParityShapes(t *testing.T) {
 func TestParityDefaultShape(t *testing.T) {
 	rng := rand.New(rand.NewPCG(27, 1))
 	m := model.Random(rng, " ABCDEFGHIJKLMNOPQRSTUVWXYZ.,!?", []int{256, 192, 128}, 0.27)
-	qs := queryMix(rng, 24)
-	checkParity(t, m, "fast", qs, 3)
-	checkParity(t, m, "fast-pq", qs[:8], 1)
-	checkParity(t, m, "dense", qs[:8], 1)
-	checkParity(t, m, "small", qs[:8], 1)
-	checkParity(t, m, "guess", qs[:12], 2)
+	qs := queryMix(rng, 120)
+	checkParity(t, m, "fast", qs[:16], 3)
+	checkParity(t, m, "fast-pq", qs[:6], 1)
+	checkParity(t, m, "dense", qs[:6], 1)
+	checkParity(t, m, "small", qs[:6], 1)
+	checkParity(t, m, "guess", qs[:8], 2)
+	// as GUESS's secrets are: four replies that part at their first letter
+	m.Replies = []string{"MAYBE", "NO", "WIN", "YES"}
+	m.Charset = " ABCDEFGHIJKLMNOPQRSTUVWXYZ.,!?"
+	checkParity(t, m, "guess", qs, 5)
+	checkParity(t, m, "fast", qs[:40], 1)
 }
 
 // A model that went through the anchor's .npz format.
@@ -264,7 +269,7 @@ func TestParityNPZ(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs := queryMix(rng, 150)
+	qs := queryMix(rng, 80)
 	for _, e := range engines {
 		checkParity(t, m, e, qs, 5)
 	}
