@@ -271,8 +271,9 @@ func TestStopScreen(t *testing.T) {
 	}
 }
 
-// fcbProgram writes 300 records to BIG.DAT (each filled with its number),
-// showing EX, S2 and CR at the end of extent 0 and after the last record,
+// fcbProgram writes 600 records (75 KB) to BIG.DAT (each filled with its
+// number), showing EX, S2 and CR at the end of extent 0 and after the last
+// record,
 // reads it back sequentially checking every record and the end of file,
 // then reads random records, sizes the file and lists its extents with a
 // '?' search.
@@ -301,14 +302,14 @@ fill:   ld (hl),a
         ld a,h
         or a
         call z,pos      ; after record 127: EX 0, CR 128 (80h)
-notx:   ld de,300
+notx:   ld de,600
         ld a,h
         cp d
         jr nz,wr
         ld a,l
         cp e
         jr nz,wr
-        call pos        ; after 300: EX 2, CR 44 (2Ch)
+        call pos        ; after 600: EX 4, CR 88 (58h)
         ld de,fcb
         ld c,16
         call 5
@@ -338,7 +339,7 @@ eof:    push hl
         call hexa       ; 01: end of file
         pop hl
         push hl
-        ld a,h          ; after 300 records (012C)
+        ld a,h          ; after 600 records (0258)
         call hexa
         pop hl
         ld a,l
@@ -357,7 +358,7 @@ eof:    push hl
         call 5
         ld a,(80h)
         call hexa
-        ld hl,300       ; record 300: past the end, in the last extent
+        ld hl,600       ; record 600: past the end, in the last extent
         ld (fcb+33),hl
         ld de,fcb
         ld c,33
@@ -385,8 +386,8 @@ eof:    push hl
         ld a,(fcb+34)
         call hexa
         ld a,(fcb+33)
-        call hexa       ; 00 01 2C
-        ld de,pat       ; every extent of BIG.DAT: 0, 1, 2
+        call hexa       ; 00 02 58
+        ld de,pat       ; every extent of BIG.DAT: 0 to 4
         ld c,17
         call 5
 srch:   cp 0FFh
@@ -429,7 +430,7 @@ pat:    db 0,"BIG     DAT",3Fh
 // the file size and searches with '?'.
 func TestFCBs(t *testing.T) {
 	r, _ := RunCOM(assemble(t, fcbProgram), RunOptions{})
-	want := "00 00 80 02 00 2C 01 01 2C 00 C8 01 00 48 C8 01 04 06 00 01 2C 00 01 02 "
+	want := "00 00 80 04 00 58 01 02 58 00 C8 01 00 48 C8 01 04 06 00 02 58 00 01 02 03 04 "
 	if string(r.Output) != want || r.Reason != ReasonExit {
 		t.Fatalf("output %q reason %q fault %v\nwant   %q", r.Output, r.Reason, r.Fault, want)
 	}
