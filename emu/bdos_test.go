@@ -120,7 +120,7 @@ func TestConsoleFunctions(t *testing.T) {
 	if want := "22 00 a61 01 62 !0D "; string(r.Output) != want || r.Reason != ReasonExhausted {
 		t.Fatalf("output %q reason %q, want %q and input exhausted", r.Output, r.Reason, want)
 	}
-	// A polling loop gets the next line after pollsBeforeIdle polls.
+	// A polling loop gets the next line once it is found idle.
 	r, _ = RunCOM(p.bytes(t), RunOptions{Input: "ab\nz\n"})
 	if r.Reason != ReasonExit || len(r.Lines) != 2 {
 		t.Fatalf("reason %q lines %+v", r.Reason, r.Lines)

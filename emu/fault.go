@@ -10,7 +10,7 @@ import (
 // moment. It is returned in Result.Fault and printed on the console before
 // the machine returns to the CCP.
 type Fault struct {
-	What string // e.g. "illegal opcode ED 77", "unknown BDOS function 99"
+	What string // e.g. "HALT with interrupts disabled", "jump into the BDOS/BIOS area"
 	PC   uint16
 	Regs z80.States
 }

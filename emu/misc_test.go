@@ -69,9 +69,9 @@ func TestDiskInfoFunctions(t *testing.T) {
 	}
 }
 
-// TestMachinePollingIdles: a program that polls BDOS 11 for a key makes
-// the machine report Waiting after pollsBeforeIdle polls instead of
-// burning its budget.
+// TestMachinePollingIdles: a program that polls BDOS 11 for a key with
+// nothing else to do makes the machine report Waiting after idlePolls
+// polls instead of burning its budget.
 func TestMachinePollingIdles(t *testing.T) {
 	p := newProg()
 	p.at("loop").bdos(11).op(0xB7, 0x28).rel("loop") // ld c,11 / call 5 / or a / jr z,loop
@@ -81,7 +81,7 @@ func TestMachinePollingIdles(t *testing.T) {
 	if st := m.RunFor(1_000_000); st != Waiting || m.Program() != "POLL" {
 		t.Fatalf("status %v program %q", st, m.Program())
 	}
-	// 100 polls of ld c (7) + call (17) + BDOS (20) + or a (4) + jr (12);
+	// idlePolls polls of ld c (7) + call (17) + BDOS (20) + or a (4) + jr (12);
 	// it stops right after the last BDOS call returns.
 	if used := m.TStates(); used != idlePolls*60-16 {
 		t.Fatalf("%d T-states used", used)
