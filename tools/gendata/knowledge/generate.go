@@ -211,8 +211,8 @@ type phrasing struct {
 }
 
 // choose picks which phrasings of an item are emitted: all of them, or with
-// Options.Patterns = K, the first straight and the first inverted one (the
-// canonical questions) and K minus those at random. Every item still meets
+// Options.Patterns = K, the first straight and the first inverted ones (the
+// canonical questions: one, or "first: N") and K minus those at random. Every item still meets
 // several phrasings and every phrasing many items, at a fraction of the
 // lines, which is what keeps training time in bounds.
 func (g *generator) choose(cs []phrasing, answer string) []bool {
@@ -224,15 +224,23 @@ func (g *generator) choose(cs []phrasing, answer string) []bool {
 		}
 		return keep
 	}
-	n := 0
-	firstInv := true
+	first, ok := g.kn.First[answer]
+	if !ok {
+		if first, ok = g.kn.First[""]; !ok {
+			first = 1
+		}
+	}
+	n, straight, inverted := 0, 0, 0
 	for i, c := range cs {
-		if i == 0 || (c.inverted && firstInv) {
-			keep[i] = true
+		if c.inverted {
+			keep[i] = inverted < first
+			inverted++
+		} else {
+			keep[i] = straight < first
+			straight++
+		}
+		if keep[i] {
 			n++
-			if c.inverted {
-				firstInv = false
-			}
 		}
 	}
 	for _, i := range g.rng.Perm(len(cs)) {

@@ -42,6 +42,10 @@ type Knowledge struct {
 	// Phrasings and Typos hold the per-answer settings; key "" is the
 	// default for answers not named. Phrasings 0 means every phrasing.
 	Phrasings map[string]int
+	// First holds how many of a kind's first phrasings (and first
+	// inverted ones) are always among those chosen (default 1): the forms
+	// players type most should never be sampled away.
+	First map[string]int
 	Typos     map[string]int
 	Wraps     map[string]int
 	// WrapBefore and WrapAfter are the filler words of "wrap" lines.
@@ -98,7 +102,7 @@ type Gibberish struct {
 
 // reserved words cannot name a kind of fact.
 var reserved = map[string]bool{"secret": true, "template": true, "invert": true, "gibberish": true,
-	"phrasings": true, "typos": true, "wrap": true, "wraps": true, "slips": true}
+	"phrasings": true, "first": true, "typos": true, "wrap": true, "wraps": true, "slips": true}
 
 // maxExpansions bounds what one bracketed pattern or item may expand to, so
 // a typo in the file cannot ask for millions of lines.
@@ -186,7 +190,7 @@ func Statements(r io.Reader, name string) ([]Statement, []error) {
 
 // New returns an empty Knowledge, ready for Setting and Fact.
 func New() *Knowledge {
-	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
+	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, First: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
 }
 
 // Parse reads a knowledge file. All problems are returned, each an error
@@ -318,7 +322,7 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 		} else {
 			kn.WrapAfter = append(kn.WrapAfter, s.Body...)
 		}
-	case "phrasings", "typos", "wraps":
+	case "phrasings", "first", "typos", "wraps":
 		ans := strings.TrimSpace(strings.TrimPrefix(s.Head, words[0]))
 		if ans != "" {
 			if err := checkAnswer(ans); err != nil {
@@ -336,7 +340,7 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 				map[bool]string{true: " or all", false: ""}[words[0] == "phrasings"], body)
 			break
 		}
-		m := map[string]map[string]int{"phrasings": kn.Phrasings, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
+		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
 		if _, dup := m[ans]; dup {
 			fail("%s for %q given twice", words[0], ans)
 			break

@@ -490,3 +490,31 @@ func TestGibberishWalks(t *testing.T) {
 		t.Errorf("%d of 400 strings are keyboard walks", walks)
 	}
 }
+
+// "first: N" keeps a kind's first N phrasings (and first N inverted ones)
+// for every item, whatever the sampling draws.
+func TestFirstPhrasings(t *testing.T) {
+	text := `template g: {} | {}? | is it {a} | is it {a}? | are you {a} | it is {a}
+invert g: is it not {a} | not {a}? | is it no {a}
+phrasings: 5
+first: 2
+g NO: dog | cat | cow | pig | rat
+`
+	for seed := uint64(1); seed < 6; seed++ {
+		per := map[string][]string{}
+		for _, l := range generate(t, parse(t, text), Options{Seed: seed, Typos: 0, Patterns: -1}) {
+			w := strings.Fields(strings.TrimRight(l.Input, "?"))
+			per[w[len(w)-1]] = append(per[w[len(w)-1]], l.Input)
+		}
+		for _, it := range []string{"dog", "cat", "cow", "pig", "rat"} {
+			got := per[it]
+			if len(got) != 5 || !slices.Contains(got, it) || !slices.Contains(got, it+"?") ||
+				!slices.Contains(got, "is it not a "+it) || !slices.Contains(got, "not a "+it+"?") {
+				t.Errorf("seed %d: %s: %q, want the first two straight and inverted phrasings among 5", seed, it, got)
+			}
+		}
+	}
+	if _, errs := Parse(strings.NewReader("first YES: two"), "k.txt"); len(errs) != 1 || !strings.Contains(errs[0].Error(), `want "first [ANSWER]: N"`) {
+		t.Errorf("first: two: %v", errs)
+	}
+}
