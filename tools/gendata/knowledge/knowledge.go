@@ -46,8 +46,8 @@ type Knowledge struct {
 	// inverted ones) are always among those chosen (default 1): the forms
 	// players type most should never be sampled away.
 	First map[string]int
-	Typos     map[string]int
-	Wraps     map[string]int
+	Typos map[string]int
+	Wraps map[string]int
 	// WrapBefore and WrapAfter are the filler words of "wrap" lines.
 	WrapBefore, WrapAfter []string
 	// SlipItems puts 3 of 4 slips on the fact's item ("is it alvie")
