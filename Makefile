@@ -57,6 +57,7 @@ fuzz:
 	$(GO) test -run=^$$ -fuzz=^FuzzParsePairs$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
 	$(GO) test -run=^$$ -fuzz=^FuzzParseHidden$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/train
 	$(GO) test -run=^$$ -fuzz=^FuzzDecodeNPZ$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./model
+	$(GO) test -run=^$$ -fuzz=^FuzzMDL$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/pack/gen
 	$(GO) test -run=^$$ -fuzz=^FuzzParse$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/gendata/knowledge
 	$(GO) test -run=^$$ -fuzz=^FuzzParseGroups$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./tools/eval
 	$(GO) test -run=^$$ -fuzz=^FuzzLineEditor$$ -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x ./emu

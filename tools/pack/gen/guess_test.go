@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -376,4 +377,83 @@ func TestGuessStandalone(t *testing.T) {
 			t.Errorf("tail %q: standalone %q, GUESS.COM %q", tail, a, b)
 		}
 	}
+}
+
+// checkMDL is the Go side of GUESS's checks of a model file, in its order:
+// the message GUESS prints for data as ELEPHANT.MDL, "" when it loads.
+// CP/M reads whole records: a partial last one comes padded with ^Z.
+func checkMDL(data []byte, version int) string {
+	msg := func(s string) string { return "ELEPHANT.MDL " + s + ".\r\n" }
+	if n := len(data) % 128; n != 0 {
+		data = append(append([]byte(nil), data...), bytes.Repeat([]byte{0x1A}, 128-n)...)
+	}
+	switch {
+	case len(data) < 128:
+		return msg("IS TRUNCATED")
+	case string(data[:6]) != mdlMagic:
+		return msg("IS NOT A GUESS MODEL FILE")
+	case int(data[6])|int(data[7])<<8 != version:
+		return msg("WAS MADE FOR ANOTHER VERSION OF GUESS")
+	}
+	records := int(data[8]) | int(data[9])<<8
+	switch {
+	case records < 2:
+		return msg("IS NOT A GUESS MODEL FILE")
+	case records >= (0x10000-MDLBase)/128 || MDLBase+128*records > DefaultTPATop:
+		return msg("DOES NOT FIT IN MEMORY")
+	case len(data)/128 < records:
+		return msg("IS TRUNCATED")
+	case len(data)/128 > records:
+		return msg("IS LONGER THAN ITS HEADER SAYS")
+	}
+	if s1, s2 := fletcher(data); s1 != 0 || s2 != 0 {
+		return msg("IS CORRUPTED (WRONG CHECKSUM)")
+	}
+	return ""
+}
+
+// FuzzMDL: GUESS.COM reads any bytes as ELEPHANT.MDL without faulting or
+// hanging, and says exactly what is wrong with them (checkMDL); bytes that
+// pass every check are a model it plays.
+func FuzzMDL(f *testing.F) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	m := model.Random(rng, "EINOSWY", []int{8}, 0.4)
+	m.QueryBuckets, m.ContextBuckets = 16, 8
+	m.Layers[0] = model.Layer{In: 24, Out: 8, W: m.Layers[0].W[:24*8], B: m.Layers[0].B, Shift: 2}
+	m.Replies = []string{"NO", "WIN", "YES"}
+	m.Meta["secret"] = "ELEPHANT"
+	if err := m.Validate(); err != nil {
+		f.Fatal(err)
+	}
+	good, err := PackMDL(m, "", 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	eng, err := guessEngine()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good.Bytes)
+	f.Add(good.Bytes[:200])
+	f.Add([]byte("Z80MDL"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 64<<10 {
+			return
+		}
+		want := checkMDL(data, eng.version)
+		if want == "" {
+			if !bytes.Equal(data, good.Bytes) { // (a checksum is no cryptographic hash)
+				t.Skip("another file that passes every check: GUESS plays it as it is")
+			}
+			want = m.Generate("IS IT BIG")
+		}
+		files := fstest.MapFS{"ELEPHANT.MDL": {Data: data}}
+		res, err := emu.RunCOM(eng.res.COM, emu.RunOptions{Tail: " IS IT BIG", Files: files, MaxTStates: 2e8})
+		if err != nil || res.Fault != nil || res.Reason != emu.ReasonExit {
+			t.Fatalf("%v %v %s: %q", err, res.Fault, res.Reason, res.Output)
+		}
+		if string(res.Output) != want {
+			t.Errorf("GUESS says %q, want %q", res.Output, want)
+		}
+	})
 }
