@@ -325,13 +325,15 @@ func (g *Game) drawn(w, h float64) {
 func (g *Game) status(now time.Time) screen.Status {
 	st := g.Host.Stats()
 	g.mu.Lock()
-	hints := g.hints
-	if !g.focused {
-		hints = []string{g.focusHint}
+	hints, notice := g.hints, st.Notice
+	if !g.focused && notice == "" {
+		// Typing goes nowhere: saying so matters more than the rest.
+		notice = g.focusHint
 	}
 	g.mu.Unlock()
 	return screen.Status{
 		MHz:       st.MHz,
+		Slow:      st.Slow,
 		Target:    host.MHz,
 		Turbo:     st.Turbo,
 		Program:   st.Program,
@@ -339,6 +341,6 @@ func (g *Game) status(now time.Time) screen.Status {
 		Spin:      int(now.UnixMilli() / int64(statusEvery/time.Millisecond)),
 		CharT:     st.LastCharT,
 		Hints:     hints,
-		Notice:    st.Notice,
+		Notice:    notice,
 	}
 }

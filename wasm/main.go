@@ -207,10 +207,10 @@ func api(set host.Settings, started float64) js.Value {
 // stats is g.Stats() as a JavaScript object.
 func stats(s game.Stats) js.Value {
 	return js.ValueOf(map[string]any{
-		"mhz": s.MHz, "targetMHz": s.TargetMHz, "tstates": float64(s.TStates),
+		"mhz": s.MHz, "slow": s.Slow, "targetMHz": s.TargetMHz, "tstates": float64(s.TStates),
 		"program": s.Program, "waiting": s.Waiting, "computing": s.Computing,
 		"lastCharT": float64(s.LastCharT), "turbo": s.Turbo, "crt": s.CRT, "focused": s.Focused,
-		"ticks": float64(s.Ticks), "missedFrames": float64(s.MissedFrames),
+		"ticks": float64(s.Ticks), "missedFrames": float64(s.MissedFrames), "shortTicks": float64(s.ShortTicks),
 		"tps": s.TPS, "fps": s.FPS, "uptimeMs": s.UptimeMs, "firstPromptMs": s.FirstPromptMs,
 		"pendingInput": s.PendingInput, "emuMs": s.EmuMs, "updateMs": s.UpdateMs, "drawMs": s.DrawMs,
 		"notice": s.Notice, "screenW": s.ScreenW, "screenH": s.ScreenH,

@@ -262,15 +262,23 @@ func (h *Host) Tick(now time.Time) (waiting bool) {
 		}
 	}
 	before := h.m.TStates()
+	short := false
 	if !h.waiting {
 		t0 := time.Now()
-		h.waiting = h.run(now, owed) == emu.Waiting
+		var st emu.Status
+		st, short = h.run(now, owed)
+		h.waiting = st == emu.Waiting
 		h.emuTime += time.Since(t0)
+	}
+	// Time beyond the catch-up limit is dropped, not run: that tick too
+	// ran short of the clock.
+	if !h.lastTick.IsZero() && now.Sub(h.lastTick) > catchUp {
+		short = true
 	}
 	// A tick counts for the rate only if the machine ran through it and
 	// through the one before: the first tick after a wait follows an idle
 	// gap that says nothing about pacing.
-	h.meter.Tick(now, h.m.TStates()-before, !h.waiting && !wasWaiting)
+	h.meter.Tick(now, h.m.TStates()-before, !h.waiting && !wasWaiting, short && !h.turbo)
 	h.lastTick = now
 	if h.waiting && h.firstPrompt.IsZero() {
 		h.firstPrompt = now
@@ -281,8 +289,8 @@ func (h *Host) Tick(now time.Time) (waiting bool) {
 // run executes this tick's T-states: what the clock owes, or in turbo as
 // many as fit the budget. Either way it stops at the tick's time budget, so
 // a host too slow for the clock drops time instead of spiralling into ever
-// longer frames.
-func (h *Host) run(now time.Time, owed uint64) emu.Status {
+// longer frames; short says it did.
+func (h *Host) run(now time.Time, owed uint64) (st emu.Status, short bool) {
 	deadline := now.Add(tickBudget)
 	if h.turbo {
 		owed = math.MaxUint64
@@ -295,14 +303,14 @@ func (h *Host) run(now time.Time, owed uint64) emu.Status {
 	for owed > 0 {
 		n := min(owed, runChunk)
 		if h.m.RunFor(n) == emu.Waiting {
-			return emu.Waiting
+			return emu.Waiting, false
 		}
 		owed -= n
 		if time.Now().After(deadline) {
-			break
+			return emu.Running, owed > 0
 		}
 	}
-	return emu.Running
+	return emu.Running, false
 }
 
 // ScriptDone reports whether the script has been typed and consumed and
@@ -349,7 +357,10 @@ func (h *Host) TakeBell() bool {
 // Stats describes the machine and how it keeps time; the browser's
 // stats(), the status line and the benchmarks read it.
 type Stats struct {
-	MHz       float64 `json:"mhz"`       // achieved rate over the last busy second
+	MHz float64 `json:"mhz"` // achieved rate over the last busy second
+	// Slow says the host could not run all the clock owed in that second:
+	// MHz is then what it could do.
+	Slow      bool    `json:"slow"`
 	TargetMHz float64 `json:"targetMHz"` // 4, or 0 in turbo (as fast as the frame allows)
 	TStates   uint64  `json:"tstates"`   // T-states since power-on
 	Program   string  `json:"program"`   // running program, "" at the CCP
@@ -361,6 +372,7 @@ type Stats struct {
 	Turbo        bool    `json:"turbo"`
 	Ticks        uint64  `json:"ticks"`        // ticks so far
 	MissedFrames uint64  `json:"missedFrames"` // busy ticks later than two frame periods
+	ShortTicks   uint64  `json:"shortTicks"`   // busy ticks that ran less than the clock owed
 	UptimeMs     float64 `json:"uptimeMs"`     // since New
 	// FirstPromptMs is when the program first waited for input, in
 	// milliseconds after New (0 until then).
@@ -377,6 +389,7 @@ func (h *Host) Stats() Stats {
 	now := time.Now()
 	s := Stats{
 		MHz:          h.meter.MHz(),
+		Slow:         h.meter.Slow(),
 		TargetMHz:    MHz,
 		TStates:      h.m.TStates(),
 		Program:      h.m.Program(),
@@ -386,6 +399,7 @@ func (h *Host) Stats() Stats {
 		Turbo:        h.turbo,
 		Ticks:        h.meter.Ticks,
 		MissedFrames: h.meter.Missed,
+		ShortTicks:   h.meter.Short,
 		UptimeMs:     ms(now.Sub(h.start)),
 		PendingInput: len(h.queue),
 		EmuMs:        ms(h.emuTime),

@@ -48,6 +48,7 @@ func Fit(w, h int) (scale, x, y float64) {
 // Status is what the status line reports.
 type Status struct {
 	MHz       float64 // measured rate over the last busy second (0: none yet)
+	Slow      bool    // the host could not keep the paced rate in that second
 	Target    float64 // the paced rate
 	Turbo     bool
 	Program   string // "" = the CCP
@@ -81,6 +82,8 @@ func StatusLine(s Status) string {
 		clock = "TURBO" // nothing measured yet
 	case s.Turbo:
 		clock += " TURBO"
+	case s.Slow:
+		clock += " SLOW" // the rate is what this host could do
 	}
 	prog := s.Program
 	if prog == "" {

@@ -16,6 +16,7 @@ func TestStatusLine(t *testing.T) {
 		{Status{Target: 4, Program: "GUESS", Hints: desk}, []string{"   4.00 MHz  GUESS", "F2 turbo  F3 CRT  F11 full screen "}, nil},
 		{Status{Target: 4, MHz: 3.987, Program: "GUESS"}, []string{"3.99 MHz"}, []string{"4.00"}},
 		{Status{Target: 4, Program: ""}, []string{"CCP"}, nil},
+		{Status{Target: 4, MHz: 2.54, Slow: true, Program: "GUESS"}, []string{"2.54 MHz SLOW  GUESS"}, nil},
 		{Status{Target: 4, Program: "CHAT", Turbo: true, MHz: 37.456}, []string{"37.46 MHz TURBO  CHAT"}, nil},
 		{Status{Target: 4, Program: "CHAT", Turbo: true}, []string{"   TURBO  CHAT"}, []string{"0.00"}},
 		// The thinking cue turns while computing, and only then.

@@ -15,6 +15,10 @@ var GuessSeed = []QA{
 	{"elephant", "WIN"},
 }
 
+// GuessElephant is the command line that plays GUESS with ELEPHANT, whose
+// answers are GuessSeed.
+const GuessElephant = "GUESS"
+
 // ChatSeed is CHAT's seed transcript.
 var ChatSeed = []QA{
 	{"hello", "HI"},

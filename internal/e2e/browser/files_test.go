@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"context"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -56,10 +55,7 @@ const helloText = "WRITTEN ON DRIVE A:\r\n\x1a"
 // file it wrote, which downloads; ?com= fetches and runs one from the
 // site; the reset button puts the shipped disk back.
 func TestDropRunReloadDownload(t *testing.T) {
-	s := start(t, laptop, "")
-	ctx, cancel := context.WithTimeout(s.ctx, 4*time.Minute)
-	defer cancel()
-	s.ctx = ctx
+	s := start(t, laptop, 4*time.Minute)
 	com := helloCOM(t)
 	p := s.open("?run=&turbo=1")
 	if !atCCP(p) {

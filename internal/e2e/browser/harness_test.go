@@ -24,39 +24,15 @@ import (
 	"z80ulm/tools/serve/site"
 )
 
-// guessElephant plays GUESS with its first secret, whose answers are the
-// seed transcript.
-const guessElephant = "GUESS"
+// built is the site, built once per test binary.
+var built = testkit.Built{Name: "site", Make: func(root, dir string) error {
+	_, err := site.Build(root, dir)
+	return err
+}}
 
-// built is the site, built once per test binary into a temporary directory.
-var built struct {
-	once sync.Once
-	dir  string
-	err  error
-}
+func TestMain(m *testing.M) { testkit.Main(m, &built) }
 
-// TestMain removes the built site after all tests and benchmarks.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
-}
-
-func builtSite(tb testing.TB) string {
-	root := testkit.Root(tb)
-	built.once.Do(func() {
-		built.dir, built.err = os.MkdirTemp("", "z80ulm-dist-")
-		if built.err == nil {
-			_, built.err = site.Build(root, built.dir)
-		}
-	})
-	if built.err != nil {
-		tb.Fatalf("building the site: %v", built.err)
-	}
-	return built.dir
-}
+func builtSite(tb testing.TB) string { return built.Dir(tb) }
 
 // device is what the browser pretends to be.
 type device struct {
@@ -85,8 +61,9 @@ type session struct {
 }
 
 // start starts chromium with the flags docs/DESIGN.md gives for this
-// environment; profile "" is a fresh one (removed afterwards).
-func start(tb testing.TB, dev device, profile string) *session {
+// environment, with a fresh profile (removed afterwards); everything the
+// session does must be done within limit.
+func start(tb testing.TB, dev device, limit time.Duration) *session {
 	exe := testkit.Need(tb, "chromium|chromium-browser|google-chrome")[0]
 	h, err := site.Handler(builtSite(tb))
 	if err != nil {
@@ -95,8 +72,11 @@ func start(tb testing.TB, dev device, profile string) *session {
 	const sub = "/some/sub/path"
 	srv := httptest.NewServer(http.StripPrefix(sub, h))
 	tb.Cleanup(srv.Close)
-	s := &session{tb: tb, base: srv.URL + sub + "/", dev: dev, profile: profile}
+	s := &session{tb: tb, base: srv.URL + sub + "/", dev: dev}
 	s.launch(exe)
+	ctx, cancel := context.WithTimeout(s.ctx, limit)
+	tb.Cleanup(cancel)
+	s.ctx = ctx
 	return s
 }
 
@@ -223,6 +203,7 @@ type page struct {
 	Lines []string `json:"lines"`
 	Stats struct {
 		MHz            float64 `json:"mhz"`
+		Slow           bool    `json:"slow"`
 		TStates        uint64  `json:"tstates"`
 		Program        string  `json:"program"`
 		Waiting        bool    `json:"waiting"`

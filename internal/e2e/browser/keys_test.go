@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +16,7 @@ import (
 // visibly (€), F2 toggles turbo, Ctrl+C at an empty prompt of a program
 // drops to A>.
 func TestKeys(t *testing.T) {
-	s := start(t, laptop, "")
-	ctx, cancel := context.WithTimeout(s.ctx, 3*time.Minute)
-	defer cancel()
-	s.ctx = ctx
+	s := start(t, laptop, 3*time.Minute)
 	p := s.open("?run=&turbo=1")
 	if !atCCP(p) {
 		t.Fatalf("no A> prompt:\n%s", strings.Join(p.Lines, "\n"))

@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +17,8 @@ import (
 // program, a click in the margin keeps the next line, a lost focus shows,
 // and the screenshot reads the same as screenText().
 func TestLaptop(t *testing.T) {
-	s := start(t, laptop, "")
-	ctx, cancel := context.WithTimeout(s.ctx, 4*time.Minute)
-	defer cancel()
-	s.ctx = ctx
-	p := s.open("?run=" + guessElephant)
+	s := start(t, laptop, 4*time.Minute)
+	p := s.open("?run=" + testkit.GuessElephant)
 	if !prompted(p) || p.Stats.Program != "GUESS" {
 		t.Fatalf("no GUESS prompt:\n%s", strings.Join(p.Lines, "\n"))
 	}
@@ -69,7 +65,15 @@ func TestLaptop(t *testing.T) {
 			t.Errorf("%q: answer %q, want %q", qa.Q, got, qa.A)
 		}
 	}
-	if p.Stats.MHz < 3.9 || p.Stats.MHz > 4.1 {
+	// The rate measured over the last busy second: 4.00, unless the host
+	// could not run what the clock owed (the page then says SLOW, and the
+	// rate is what it could do); never faster.
+	switch {
+	case p.Stats.MHz > 4.1:
+		t.Errorf("achieved %.3f MHz while answering, faster than the 4 MHz clock", p.Stats.MHz)
+	case p.Stats.Slow:
+		t.Logf("this host could not keep the clock: %.3f MHz (machine too loaded to check 4.00)", p.Stats.MHz)
+	case p.Stats.MHz < 3.9:
 		t.Errorf("achieved %.3f MHz while answering, want 4.00", p.Stats.MHz)
 	}
 	if p.Stats.LastCharT == 0 {
@@ -113,11 +117,8 @@ func TestLaptop(t *testing.T) {
 // focuses the text box, text typed the way a phone keyboard types it and
 // Enter reach GUESS, and the answer appears.
 func TestPhone(t *testing.T) {
-	s := start(t, phone, "")
-	ctx, cancel := context.WithTimeout(s.ctx, 4*time.Minute)
-	defer cancel()
-	s.ctx = ctx
-	p := s.open("?run=" + guessElephant + "&turbo=1")
+	s := start(t, phone, 4*time.Minute)
+	p := s.open("?run=" + testkit.GuessElephant + "&turbo=1")
 	if !strings.Contains(p.Classes, "touch") || p.KeyRow == 0 {
 		t.Fatalf("not a touch page: classes %q, key row %.0f px high", p.Classes, p.KeyRow)
 	}

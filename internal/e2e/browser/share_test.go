@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +12,7 @@ import (
 // that has never seen the page; the page remembers the last program and
 // settings for the next visit.
 func TestShareLink(t *testing.T) {
-	a := start(t, laptop, "")
-	ctx, cancel := context.WithTimeout(a.ctx, 3*time.Minute)
-	defer cancel()
-	a.ctx = ctx
+	a := start(t, laptop, 3*time.Minute)
 	p := a.open("?run=CHAT&turbo=1")
 	if p.Stats.Program != "CHAT" || !p.Stats.Turbo {
 		t.Fatalf("?run=CHAT&turbo=1 gave program %q turbo %v", p.Stats.Program, p.Stats.Turbo)
@@ -31,10 +27,7 @@ func TestShareLink(t *testing.T) {
 
 	// Someone else opens it: a fresh browser, whose page remembers
 	// something else.
-	b := start(t, laptop, "")
-	bctx, bcancel := context.WithTimeout(b.ctx, 3*time.Minute)
-	defer bcancel()
-	b.ctx = bctx
+	b := start(t, laptop, 3*time.Minute)
 	b.open("?run=&turbo=0")
 	b.do(chromedp.Navigate(url))
 	p = b.waitFor("the shared program", 60*time.Second, func(p page) bool { return p.Stats.Program == "CHAT" && prompted(p) })

@@ -1,13 +1,13 @@
 package desktop
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,55 +15,23 @@ import (
 	"z80ulm/internal/testkit"
 )
 
-// guessElephant plays GUESS with its first secret, whose answers are the
-// seed transcript.
-const guessElephant = "GUESS"
-
-// The desktop binary, built once per test binary.
-var bin struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if bin.dir != "" {
-		os.RemoveAll(bin.dir)
+// bin is the desktop binary, built once per test binary.
+var bin = testkit.Built{Name: "desktop", Make: func(root, dir string) error {
+	gocmd := os.Getenv("GO")
+	if gocmd == "" {
+		gocmd = "go"
 	}
-	os.Exit(code)
-}
-
-func binary(t *testing.T) string {
-	root := testkit.Root(t)
-	bin.once.Do(func() {
-		if bin.dir, bin.err = os.MkdirTemp("", "z80ulm-desktop-"); bin.err != nil {
-			return
-		}
-		bin.path = filepath.Join(bin.dir, "z80ulm")
-		gocmd := os.Getenv("GO")
-		if gocmd == "" {
-			gocmd = "go"
-		}
-		build := exec.Command(gocmd, "build", "-o", bin.path, ".")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			bin.err = &buildError{err, string(out)}
-		}
-	})
-	if bin.err != nil {
-		t.Fatalf("building the desktop binary: %v", bin.err)
+	build := exec.Command(gocmd, "build", "-o", filepath.Join(dir, "z80ulm"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, out)
 	}
-	return bin.path
-}
+	return nil
+}}
 
-type buildError struct {
-	err error
-	out string
-}
+func TestMain(m *testing.M) { testkit.Main(m, &bin) }
 
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+func binary(t *testing.T) string { return filepath.Join(bin.Dir(t), "z80ulm") }
 
 // game starts the desktop binary on display d; it is killed at the end of
 // the test.
@@ -112,7 +80,7 @@ var mhz = regexp.MustCompile(`(\d+\.\d\d) MHz`)
 // it answered (4.00 MHz) and the cost of a character.
 func TestDesktopKeys(t *testing.T) {
 	d := startX(t, 1280, 800)
-	game(t, d, "-fullscreen", "-run", guessElephant)
+	game(t, d, "-fullscreen", "-run", testkit.GuessElephant)
 	w := d.window(t)
 	d.focus(w)
 	prompt := func(lines []string, status string) bool {
@@ -143,8 +111,14 @@ func TestDesktopKeys(t *testing.T) {
 		t.Fatalf("no clock on the status line %q", status)
 	}
 	// The rate on the status line is measured over the last busy second,
-	// not the target: a loaded machine may show 3.98 or 4.01.
-	if r, _ := strconv.ParseFloat(m[1], 64); r < 3.9 || r > 4.1 {
+	// not the target: 4.00, unless the host could not run what the clock
+	// owed (SLOW: the rate is then what it could do); never faster.
+	switch r, _ := strconv.ParseFloat(m[1], 64); {
+	case r > 4.1:
+		t.Errorf("the status line shows %.2f MHz after the answers, faster than the clock", r)
+	case strings.Contains(status, "SLOW"):
+		t.Logf("this host could not keep the clock: %.2f MHz (machine too loaded to check 4.00)", r)
+	case r < 3.9:
 		t.Errorf("the status line shows %.2f MHz after the answers, want 4.00", r)
 	}
 	if !strings.Contains(status, "T/char") || !strings.Contains(status, "char/s") {
