@@ -63,6 +63,39 @@ const (
 	ldCBase = 9 // where packed columns start: 256-Out rounded up to 4
 )
 
+// mdNames are the descriptor's offsets as the engine's code names them
+// (MD_ relative to MDLBASE, absolute; LD_ within a layer's descriptor).
+var mdNames = []struct {
+	name string
+	md   bool
+	v    int
+}{
+	{"MD_VERSION", true, mdVersion}, {"MD_RECORDS", true, mdRecords}, {"MD_STRINGS", true, mdStrings},
+	{"MD_QB", true, mdQB}, {"MD_CB", true, mdCB}, {"MD_QMASK", true, mdQMask}, {"MD_CMASK", true, mdCMask},
+	{"MD_SCALE", true, mdScale}, {"MD_MAXREPLY", true, mdMaxReply}, {"MD_LAYERS", true, mdLayers},
+	{"MD_CHARSET", true, mdCharset}, {"MD_TRIE", true, mdTrie}, {"MD_QKIND", true, mdQKind}, {"MD_CKIND", true, mdCKind},
+	{"MD_NC0", true, mdNC0}, {"MD_CP1", true, mdCP1}, {"MD_L1", true, mdL1},
+	{"LD_OUT", false, ldOut}, {"LD_BASE", false, ldBase}, {"LD_SHIFT", false, ldShift}, {"LD_SET", false, ldSet},
+	{"LD_CP", false, ldCP}, {"LD_BIAS", false, ldBias}, {"LD_KIND", false, ldKind}, {"LD_CBASE", false, ldCBase},
+	{"LD_SIZE", false, ldSize},
+}
+
+// equs defines the descriptor's names in the engine's assembly.
+func (e *loaded) equs() {
+	for _, n := range mdNames {
+		v := n.v
+		if n.md {
+			v += MDLBase
+		}
+		e.g.a.Equ(n.name, v)
+	}
+	e.g.a.Equ("H_STRLEN", mdStrLen) // in a header read elsewhere (GUESS's scan)
+	e.g.a.Equ("H_STRINGS", mdStrings)
+	e.g.a.Equ("md_maxreply", MDLBase+mdMaxReply)
+	e.g.a.Equ("md_charset", MDLBase+mdCharset)
+	e.g.a.Equ("md_trie", MDLBase+mdTrie)
+}
+
 // loadedStreams are the GUESS engine's stream lengths, in pairs: lists
 // longer than that are cut into chunks (an entry word each).
 var loadedStreams = streams{even: [3]int{16, 16, 16}, odd: [3]int{8, 8, 8}, anyOdd: true}
@@ -77,9 +110,9 @@ func (e *loaded) plan() error  { return nil }
 func (e *loaded) queryPass() {
 	g := e.g
 	g.C("query pass: BASE = layer 1's biases (first-step context included) + the query's columns")
-	g.I("ld ix,MDL+" + fmt.Sprint(mdL1))
+	g.I("ld ix,MD_L1")
 	copyBias(g, "BASE_LO", "layer 1")
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdQKind))
+	g.I("ld a,(MD_QKIND)")
 	g.I("or a")
 	g.I("jr nz,q_packed")
 	listFromCounts(g, "sent_q", "q", patched("cp1"))
@@ -92,20 +125,20 @@ func (e *loaded) queryPass() {
 // copyBias copies the biases of the layer whose descriptor is at IX into
 // its sums, the pages from lo on (a constant page or "(ix+ldSet)").
 func copyBias(g *gen, lo, what string) {
-	g.I(fmt.Sprintf("ld l,(ix+%d)", ldBias))
-	g.I(fmt.Sprintf("ld h,(ix+%d)", ldBias+1), what+": its biases")
+	g.I("ld l,(ix+LD_BIAS)")
+	g.I("ld h,(ix+LD_BIAS+1)", what+": its biases")
 	if lo == "" {
-		g.I(fmt.Sprintf("ld d,(ix+%d)", ldSet))
+		g.I("ld d,(ix+LD_SET)")
 	} else {
 		g.I(fmt.Sprintf("ld d,hi(%s)", lo))
 	}
-	g.I(fmt.Sprintf("ld e,(ix+%d)", ldBase))
-	g.I(fmt.Sprintf("ld c,(ix+%d)", ldOut))
-	g.I(fmt.Sprintf("ld b,(ix+%d)", ldOut+1))
+	g.I("ld e,(ix+LD_BASE)")
+	g.I("ld c,(ix+LD_OUT)")
+	g.I("ld b,(ix+LD_OUT+1)")
 	g.I("ldir", "low bytes: base+Out = 256, so DE ends on the high page")
-	g.I(fmt.Sprintf("ld e,(ix+%d)", ldBase))
-	g.I(fmt.Sprintf("ld c,(ix+%d)", ldOut))
-	g.I(fmt.Sprintf("ld b,(ix+%d)", ldOut+1))
+	g.I("ld e,(ix+LD_BASE)")
+	g.I("ld c,(ix+LD_OUT)")
+	g.I("ld b,(ix+LD_OUT+1)")
 	g.I("ldir", "high bytes")
 }
 
@@ -121,12 +154,12 @@ func (e *loaded) charPass() {
 	g.I("jp z,l1_ready", "first step: BASE holds layer 1's sums")
 	g.I("call hashc", "context n-gram counts -> CNT, DL")
 	g.C("A = BASE - C0: the first step's context taken out again")
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdNC0))
+	g.I("ld a,(MD_NC0)")
 	g.I("ld d,a")
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdL1+ldBase))
+	g.I("ld a,(MD_L1+LD_BASE)")
 	g.I("ld l,a")
 	addBase(g, "nc0")
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdCKind))
+	g.I("ld a,(MD_CKIND)")
 	g.I("or a")
 	g.I("jr nz,c_packed")
 	listFromCounts(g, "sent_1", "c", patched("cp1"))
@@ -137,8 +170,8 @@ func (e *loaded) charPass() {
 	g.I("ld a,hi(A_HI)")
 	g.L("l1_ready")
 	g.I("ld (l1hi),a", "page of layer 1's high bytes for this step")
-	g.I("ld iy,MDL+" + fmt.Sprint(mdL1))
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdLayers))
+	g.I("ld iy,MD_L1")
+	g.I("ld a,(MD_LAYERS)")
 	g.I("dec a")
 	g.I("jp z,am_setup", "one layer: decide at once")
 	g.I("ld (cvleft),a", "conversions to do")
@@ -186,26 +219,26 @@ func (e *loaded) convertSetup() {
 	g.I("ld sp,(savesp)", "a stack again (the lists left SP in a record)")
 	g.I("push iy")
 	g.I("pop ix")
-	g.I(fmt.Sprintf("ld bc,%d", ldSize))
+	g.I("ld bc,LD_SIZE")
 	g.I("add ix,bc", "IX = the next layer's descriptor")
 	copyBias(g, "", "the next layer")
 	g.I("ld a,(l1hi)", "layer 1's page depends on the step")
 	g.I("push iy")
 	g.I("pop hl")
-	g.I(fmt.Sprintf("ld de,MDL+%d", mdL1))
+	g.I("ld de,MD_L1")
 	g.I("or a")
 	g.I("sbc hl,de")
 	g.I("jr z,cvs_l1")
-	g.I(fmt.Sprintf("ld a,(iy+%d)", ldSet))
+	g.I("ld a,(iy+LD_SET)")
 	g.I("inc a")
 	g.L("cvs_l1")
 	g.I("ld b,a", "B = page of layer k's high bytes")
-	g.I(fmt.Sprintf("ld c,(iy+%d)", ldBase))
-	g.I(fmt.Sprintf("ld a,(iy+%d)", ldShift))
+	g.I("ld c,(iy+LD_BASE)")
+	g.I("ld a,(iy+LD_SHIFT)")
 	g.I("neg")
 	g.I("add a,15", "pairs to skip in the shift ladder")
 	g.I("ld d,a")
-	g.I(fmt.Sprintf("ld a,(ix+%d)", ldKind))
+	g.I("ld a,(ix+LD_KIND)")
 	g.I("or a")
 	g.I("jp nz,cvs_packed")
 	e.patch("cvl", "b", 3, true)
@@ -214,7 +247,7 @@ func (e *loaded) convertSetup() {
 	g.I("jp cvl_l")
 	g.L("cvs_packed")
 	e.patch("cvp", "b", 3, false)
-	g.I(fmt.Sprintf("ld a,(ix+%d)", ldCBase))
+	g.I("ld a,(ix+LD_CBASE)")
 	e.store("cvp_start")
 	g.I("ld h,b")
 	g.I("ld l,c")
@@ -222,7 +255,7 @@ func (e *loaded) convertSetup() {
 
 	g.C("cv_next: layer k is converted; on to the next, or to the decision")
 	g.L("cv_next")
-	g.I(fmt.Sprintf("ld bc,%d", ldSize))
+	g.I("ld bc,LD_SIZE")
 	g.I("add iy,bc")
 	g.I("ld hl,cvleft")
 	g.I("dec (hl)")
@@ -238,10 +271,10 @@ func (e *loaded) patch(name, hi string, pair int, wide bool) {
 	g := e.g
 	g.I("ld a," + hi)
 	e.store(name + "_hi")
-	g.I(fmt.Sprintf("ld a,(ix+%d)", ldCP))
+	g.I("ld a,(ix+LD_CP)")
 	g.I("inc a")
 	e.store(name + "_cp")
-	g.I(fmt.Sprintf("ld a,(ix+%d)", ldSet))
+	g.I("ld a,(ix+LD_SET)")
 	e.store(name + "_nlo")
 	if wide {
 		g.I("inc a")
@@ -287,11 +320,11 @@ func (e *loaded) argmax() {
 	g.C("am_setup: the last layer's page, first neuron and shift into the decision (IY = its descriptor)")
 	g.L("am_setup")
 	g.I("ld sp,(savesp)")
-	g.I(fmt.Sprintf("ld c,(iy+%d)", ldBase))
-	g.I(fmt.Sprintf("ld b,(iy+%d)", ldShift))
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdLayers))
+	g.I("ld c,(iy+LD_BASE)")
+	g.I("ld b,(iy+LD_SHIFT)")
+	g.I("ld a,(MD_LAYERS)")
 	g.I("dec a")
-	g.I(fmt.Sprintf("ld a,(iy+%d)", ldSet))
+	g.I("ld a,(iy+LD_SET)")
 	g.I("jr nz,ams_k")
 	g.I("ld a,(l1hi)", "one layer: its sums are layer 1's")
 	g.I("dec a")
@@ -319,12 +352,12 @@ func (e *loaded) argmax() {
 func (e *loaded) buckets() {
 	g := e.g
 	for _, b := range []struct{ name, n, mask string }{
-		{"qmod", fmt.Sprint(mdQB), fmt.Sprint(mdQMask)},
-		{"cmod", fmt.Sprint(mdCB), fmt.Sprint(mdCMask)},
+		{"qmod", "MD_QB", "MD_QMASK"},
+		{"cmod", "MD_CB", "MD_CMASK"},
 	} {
 		g.C(b.name + ": A = HL mod the model's buckets (a mask when they are a power of two)")
 		g.L(b.name)
-		g.I("ld a,(MDL+" + b.mask + ")")
+		g.I("ld a,(" + b.mask + ")")
 		g.I("or a")
 		g.I("jr z," + b.name + "_d")
 		g.I("and l")
@@ -334,13 +367,13 @@ func (e *loaded) buckets() {
 			g.I("ret")
 		}
 		g.L(b.name + "_d")
-		g.I("ld a,(MDL+" + b.n + ")")
+		g.I("ld a,(" + b.n + ")")
 		g.I("ld c,a")
 		if b.name == "cmod" {
 			g.I("call modc")
 			g.L("cm_add")
 			g.I("ld c,a")
-			g.I(fmt.Sprintf("ld a,(MDL+%d)", mdQB))
+			g.I("ld a,(MD_QB)")
 			g.I("add a,c", "context inputs follow the query's")
 			g.I("ret")
 		} else {
@@ -355,7 +388,7 @@ func (e *loaded) modelInit() {
 	g := e.g
 	g.C("minit: a model was loaded: input values of its scale; layer 1's table and packed start")
 	g.L("minit")
-	g.I(fmt.Sprintf("ld de,(MDL+%d)", mdScale))
+	g.I("ld de,(MD_SCALE)")
 	g.I("ld hl,0")
 	g.I("ld bc,xtab")
 	g.L("mi_x")
@@ -369,10 +402,10 @@ func (e *loaded) modelInit() {
 	g.I("inc c")
 	g.I("bit 7,c")
 	g.I("jr z,mi_x")
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdCP1))
+	g.I("ld a,(MD_CP1)")
 	g.I("inc a")
 	e.store("cp1")
-	g.I(fmt.Sprintf("ld a,(MDL+%d)", mdL1+ldCBase))
+	g.I("ld a,(MD_L1+LD_CBASE)")
 	e.store("cbase1")
 	g.I("ret")
 }

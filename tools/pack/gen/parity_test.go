@@ -413,6 +413,19 @@ func TestChatShell(t *testing.T) {
 	if string(res.Output) != want || res.Reason != emu.ReasonExit {
 		t.Errorf("transcript %q (%s), want %q", res.Output, res.Reason, want)
 	}
+	// A line longer than the buffer is read to its end and answered once:
+	// a paste of 2,000 characters is one question; a line of exactly the
+	// buffer's length (BDOS 10 returns before its Return) too.
+	long := "x" + strings.Repeat(" ELEPHANT", 222)
+	exact := strings.Repeat("x", LineMax)
+	res, err = emu.RunCOM(r.COM, emu.RunOptions{Input: long + "\r" + exact + "\rx\r"})
+	if err != nil || res.Fault != nil {
+		t.Fatal(err, res.Fault)
+	}
+	got := Replies(res.Output)
+	if w := []string{m.Generate(long[:LineMax]), m.Generate(exact), "IN"}; strings.Join(got, ",") != strings.Join(w, ",") {
+		t.Errorf("long lines: replies %q, want %q", got, w)
+	}
 }
 
 // Command tails up to the 127 characters CP/M allows: the query buffer,
