@@ -64,7 +64,7 @@ func shipped(t testing.TB) (com []byte, files fstest.MapFS, secrets []secret) {
 			t.Fatal(err)
 		}
 		files[filepath.Base(p)] = &fstest.MapFile{Data: data}
-		name := string(data[16:bytes.IndexByte(data[16:], '$')+16])
+		name := string(data[16 : bytes.IndexByte(data[16:], '$')+16])
 		s := secret{name: name, file: filepath.Base(p), mdl: data}
 		for _, mp := range models {
 			m := loaded[mp]
