@@ -75,6 +75,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	decay := fs.Float64("decay", float64(cfg.Decay), "AdamW weight decay of the latent weights")
 	skip := fs.Float64("skip", float64(cfg.SkipCE), "examples right with a loss below this skip the backward pass (0 = never)")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "goroutines (the model does not depend on it)")
+	fs.IntVar(&cfg.Freeze, "freeze", 0, "with -resume: keep the first `n` layers as they are (fine-tuning)")
+	fs.Float64Var(&cfg.StopAt, "stopat", 0, "stop once the -val lines' exact replies reach this `percent` (0 = never)")
+	fs.IntVar(&cfg.Patience, "patience", 0, "stop after this many `epochs` without better -val replies (0 = never)")
+	fs.BoolVar(&cfg.BestOnVal, "bestval", false, "keep the model with the most exact -val replies (a development set, not the test set)")
+	fs.IntVar(&cfg.Measure, "measure", 0, "measure this many training `lines` after each epoch, spread evenly (0 = all)")
 	strict := fs.Bool("strict", false, "fail on a malformed data line instead of skipping it")
 	plotPath := fs.String("plot", "", "write the training curves to this PNG `file`")
 	resume := fs.String("resume", "", "continue training from this model `file`")
@@ -151,7 +156,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		if !flagSet(fs, "hidden") { // the saved model's shape, unless asked otherwise
-			cfg.Hidden = hiddenOf(init)
+			cfg.Hidden = qat.Hidden(init)
 			*hidden = qat.Sizes(cfg.Hidden)
 			shape = qat.Shape(pairs, cfg.Hidden)
 		}
@@ -230,11 +235,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if res.Stopped {
 		fmt.Fprintln(stderr, "interrupted: the best model so far is saved")
 	}
+	if res.Early {
+		fmt.Fprintf(stderr, "stopped early after epoch %d (held-out %.2f%%)\n", len(res.History), res.History[len(res.History)-1].ValAcc)
+	}
 	if err := res.Agree(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: epoch %d, IntAcc %.2f%% (model.Forward, all %d examples), float %.2f%% (gap %.2f), exact replies %.2f%%, %d of %d weights non-zero, %s\n",
-		*out, b.Epoch, res.NextIntAcc, ds.Examples(), b.FloatAcc, b.FloatAcc-res.NextIntAcc, res.NextReplyAcc,
+	measured := fmt.Sprintf("all %d examples", ds.Examples())
+	if cfg.Measure > 0 {
+		measured = fmt.Sprintf("%d lines measured", res.Measured)
+	}
+	fmt.Fprintf(stdout, "%s: epoch %d, IntAcc %.2f%% (model.Forward, %s), float %.2f%% (gap %.2f), exact replies %.2f%%, %d of %d weights non-zero, %s\n",
+		*out, b.Epoch, res.NextIntAcc, measured, b.FloatAcc, b.FloatAcc-res.NextIntAcc, res.NextReplyAcc,
 		qat.Nonzero(res.Best), weights(res.Best), time.Since(began).Round(time.Second))
 	return nil
 }
@@ -251,15 +263,6 @@ func weights(m *model.Model) int {
 		n += len(l.W)
 	}
 	return n
-}
-
-// hiddenOf is a model's hidden layer sizes.
-func hiddenOf(m *model.Model) []int {
-	var hs []int
-	for _, l := range m.Layers[:len(m.Layers)-1] {
-		hs = append(hs, l.Out)
-	}
-	return hs
 }
 
 func parseHidden(s string) ([]int, error) {

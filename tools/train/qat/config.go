@@ -29,7 +29,19 @@ type Config struct {
 	Penalty   float32 // weight of the overflow penalty
 	Workers   int     // goroutines; does not change the result
 	Parity    int     // examples checked against the model package every epoch
+	Measure   int     // lines measured after each epoch and at the end (0: all)
 	SkipCE    float32 // rows right with a loss below this skip the backward pass
+
+	// Fine-tuning (a run that starts from a model): the first Freeze layers
+	// keep their weights. Early stopping on the held-out lines: stop once
+	// their exact replies reach StopAt percent, or after Patience epochs
+	// without a better figure (0: never).
+	// BestOnVal keeps the model with the most exact held-out replies (for
+	// a development set, never the test set whose figure is quoted).
+	Freeze    int
+	StopAt    float64
+	Patience  int
+	BestOnVal bool
 
 	Val []model.Pair // held-out lines: exact replies reported, never trained
 }
@@ -54,14 +66,39 @@ func (c Config) Check() error {
 		return fmt.Errorf("-lr, -decay and -skip must be at least 0, -lrend in 0..1, -temp and -init above 0")
 	case !(c.QStart >= 0 && c.QStart <= 1) || !(c.QRamp >= 0 && c.QRamp <= 1):
 		return fmt.Errorf("-qstart and -qramp must be in 0..1")
+	case c.Freeze < 0 || c.Freeze > len(c.Hidden):
+		return fmt.Errorf("-freeze %d: the model has %d layers, the last is always trained", c.Freeze, len(c.Hidden)+1)
+	case (c.StopAt != 0 || c.Patience != 0 || c.BestOnVal) && len(c.Val) == 0:
+		return fmt.Errorf("-stopat, -patience and -bestval use the held-out lines: give -val")
+	case c.Measure < 0:
+		return fmt.Errorf("-measure must be at least 0")
+	case !(c.StopAt >= 0 && c.StopAt <= 100) || c.Patience < 0:
+		return fmt.Errorf("-stopat must be in 0..100, -patience at least 0")
 	}
 	return nil
 }
 
-// String lists the settings that decide the model, for its metadata.
+// String lists the settings that decide the model, for its metadata (the
+// fine-tuning ones only when set).
 func (c Config) String() string {
-	return fmt.Sprintf("hidden=%s epochs=%d lr=%g lrend=%g batch=%d seed=%d temp=%g init=%g qstart=%g qramp=%g decay=%g bias=%g limit=%g penalty=%g skip=%g",
+	s := fmt.Sprintf("hidden=%s epochs=%d lr=%g lrend=%g batch=%d seed=%d temp=%g init=%g qstart=%g qramp=%g decay=%g bias=%g limit=%g penalty=%g skip=%g",
 		Sizes(c.Hidden), c.Epochs, c.LR, c.LREnd, c.Batch, c.Seed, c.Temp, c.InitRange, c.QStart, c.QRamp, c.Decay, c.BiasScale, c.Limit, c.Penalty, c.SkipCE)
+	if c.Freeze > 0 {
+		s += fmt.Sprintf(" freeze=%d", c.Freeze)
+	}
+	if c.StopAt > 0 {
+		s += fmt.Sprintf(" stopat=%g", c.StopAt)
+	}
+	if c.Patience > 0 {
+		s += fmt.Sprintf(" patience=%d", c.Patience)
+	}
+	if c.BestOnVal {
+		s += " best=val"
+	}
+	if c.Measure > 0 {
+		s += fmt.Sprintf(" measure=%d", c.Measure)
+	}
+	return s
 }
 
 // Sizes writes layer sizes as the -hidden flag takes them: "256,192,128".

@@ -22,8 +22,7 @@ type line struct {
 // where only one class may follow is decided without the network (the
 // programs skip it too) and is no example (docs/DESIGN.md, "Training").
 type example struct {
-	idx    []uint8   // non-zero input buckets
-	val    []float32 // their values: count * InputScale
+	in     sparse // non-zero input buckets, their values count * InputScale
 	target int32
 	line   int32 // index into dataset.lines
 	k      int32 // position in the response
@@ -123,8 +122,8 @@ func NewDataset(pairs []model.Pair, m *model.Model) (*Dataset, error) {
 			e := example{target: target, line: int32(li), k: int32(k), allowed: allowed}
 			for i, v := range x {
 				if v != 0 {
-					e.idx = append(e.idx, uint8(i))
-					e.val = append(e.val, float32(v))
+					e.in.idx = append(e.in.idx, int32(i))
+					e.in.val = append(e.in.val, float32(v))
 				}
 			}
 			ds.examples = append(ds.examples, e)

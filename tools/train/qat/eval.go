@@ -3,6 +3,7 @@ package qat
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"sort"
 
 	"z80ulm/model"
@@ -10,25 +11,29 @@ import (
 
 // measure is the evaluation after an epoch: the float network as it trains,
 // the integer network (alpha = 1) through the same exact forward pass on
-// every example, model.Forward on a sample to prove the two integer paths
-// agree, and the held-out lines through model.Generate. It returns the
-// integer network as a model.
+// the measured lines, model.Forward on a sample of them to prove the two
+// integer paths agree, and the held-out lines through model.Generate. It
+// returns the integer network as a model.
 func (tr *trainer) measure() (*model.Model, EpochStats) {
-	n, ds, workers := tr.n, tr.ds, tr.cfg.Workers
-	predF := predict(n, ds, workers)
+	n, ds, set, workers := tr.n, tr.ds, tr.measured, tr.cfg.Workers
+	predF := tr.predict(n, set.ex)
 	nq := n.quantized()
 	predQ := predF
 	if nq != n {
-		predQ = predict(nq, ds, workers)
+		predQ = tr.predict(nq, set.ex)
 	}
 	m := n.toModel(tr.shape)
-	sample := paritySample(ds, tr.cfg.Parity)
-	predM := predictNext(m, ds, sample, workers)
+	sample := paritySample(len(set.ex), tr.cfg.Parity)
+	idx := make([]int, len(sample))
+	for j, k := range sample {
+		idx[j] = set.ex[k]
+	}
+	predM := predictNext(m, ds, idx, workers)
 	st := EpochStats{Alpha: n.alpha, LR: tr.lrAt(tr.t - 1), ParitySample: len(sample)}
-	st.FloatAcc, _ = score(ds, predF)
-	st.IntAcc, st.ReplyAcc = score(ds, predQ)
-	for j, i := range sample {
-		if predM[j] != predQ[i] {
+	st.FloatAcc, _ = score(ds, set, predF)
+	st.IntAcc, st.ReplyAcc = score(ds, set, predQ)
+	for j, k := range sample {
+		if predM[j] != predQ[k] {
 			st.ParityMiss++
 		}
 	}
@@ -38,28 +43,63 @@ func (tr *trainer) measure() (*model.Model, EpochStats) {
 	return m, st
 }
 
-// predict runs n's forward pass on every example and returns the classes.
-func predict(n *network, ds *Dataset, workers int) []int32 {
-	pred := make([]int32, len(ds.examples))
-	parallel(workers, len(ds.examples), 64, func(lo, hi int) {
+// evalSet is the lines measured after each epoch, and their examples.
+type evalSet struct {
+	lines, ex []int
+}
+
+// measuredSet is every line, or with n > 0 n lines drawn at random (data
+// often comes in a regular order, which a stride would alias with); the
+// draw depends only on the data's size.
+func measuredSet(ds *Dataset, n int) evalSet {
+	var s evalSet
+	if n <= 0 || n >= len(ds.lines) {
+		s.lines = make([]int, len(ds.lines))
+		for li := range s.lines {
+			s.lines[li] = li
+		}
+		s.ex = make([]int, len(ds.examples))
+		for i := range s.ex {
+			s.ex[i] = i
+		}
+		return s
+	}
+	chosen := make([]bool, len(ds.lines))
+	for _, li := range rand.New(rand.NewPCG(uint64(len(ds.lines)), 0x5eed)).Perm(len(ds.lines))[:n] {
+		chosen[li] = true
+	}
+	for li, c := range chosen {
+		if c {
+			s.lines = append(s.lines, li)
+		}
+	}
+	for i, e := range ds.examples {
+		if chosen[e.line] {
+			s.ex = append(s.ex, i)
+		}
+	}
+	return s
+}
+
+// predict runs n's forward pass on the examples idx and returns their
+// classes.
+func (tr *trainer) predict(n *network, idx []int) []int32 {
+	ex := tr.ds.examples
+	pred := make([]int32, len(idx))
+	parallel(tr.cfg.Workers, len(idx), 64, func(lo, hi int) {
 		r := newRowState(n)
-		for i := lo; i < hi; i++ {
-			n.forward(&ds.examples[i], r)
-			pred[i] = pickAllowed(r.act[len(r.act)-1], ds.examples[i].allowed)
+		for j := lo; j < hi; j++ {
+			i := idx[j]
+			n.forward(n.frozen, tr.input(i), r)
+			pred[j] = pickAllowed(r.act[len(r.act)-1], ex[i].allowed)
 		}
 	})
 	return pred
 }
 
 // predictNext asks the model package's integer inference, model.Forward, for
-// the class of each example in idx (all examples when idx is nil).
+// the class of each example in idx.
 func predictNext(m *model.Model, ds *Dataset, idx []int, workers int) []int32 {
-	if idx == nil {
-		idx = make([]int, len(ds.examples))
-		for i := range idx {
-			idx[i] = i
-		}
-	}
 	pred := make([]int32, len(idx))
 	parallel(workers, len(idx), 16, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
@@ -93,40 +133,43 @@ func pickAllowed[T int16 | float32](out []T, allowed []int32) int32 {
 }
 
 // score returns the character accuracy and the exact-reply accuracy of
-// predictions for all examples, in percent, each line weighted by how often
-// the data has it. A reply is exact when every step along it is right:
-// greedy decoding then follows the wanted reply character by character and
-// stops at its end, so this equals comparing model.Generate with the
-// response (a test checks that it does).
-func score(ds *Dataset, pred []int32) (charAcc, replyAcc float64) {
+// predictions pred for the examples of set, in percent, each line weighted
+// by how often the data has it. A reply is exact when every step along it
+// is right: greedy decoding then follows the wanted reply character by
+// character and stops at its end, so this equals comparing model.Generate
+// with the response (a test checks that it does).
+func score(ds *Dataset, set evalSet, pred []int32) (charAcc, replyAcc float64) {
 	lineOK := make([]bool, len(ds.lines))
 	for i := range lineOK {
 		lineOK[i] = true
 	}
 	var hit, all float64
-	for i, e := range ds.examples {
+	for j, i := range set.ex {
+		e := &ds.examples[i]
 		w := float64(ds.lines[e.line].count)
 		all += w
-		if pred[i] == e.target {
+		if pred[j] == e.target {
 			hit += w
 		} else {
 			lineOK[e.line] = false
 		}
 	}
-	var good float64
-	for i, l := range ds.lines {
-		if lineOK[i] {
-			good += float64(l.count)
+	var good, total float64
+	for _, li := range set.lines {
+		c := float64(ds.lines[li].count)
+		total += c
+		if lineOK[li] {
+			good += c
 		}
 	}
-	return 100 * hit / all, 100 * good / float64(ds.Total)
+	return 100 * hit / all, 100 * good / total
 }
 
-// paritySample picks about n examples spread evenly over the data set.
-func paritySample(ds *Dataset, n int) []int {
-	step := max(1, (len(ds.examples)+n-1)/n)
+// paritySample picks about n of the indices 0..size-1, spread evenly.
+func paritySample(size, n int) []int {
+	step := max(1, (size+n-1)/n)
 	var idx []int
-	for i := 0; i < len(ds.examples); i += step {
+	for i := 0; i < size; i += step {
 		idx = append(idx, i)
 	}
 	return idx

@@ -55,6 +55,7 @@ type layer struct {
 type network struct {
 	layers []*layer
 	alpha  float32 // quantization blend: 0 = latent float, 1 = integer grid
+	frozen int     // layers [0, frozen) keep their weights (fine-tuning)
 }
 
 // newNetwork makes a network of m's shape with random latent weights.
@@ -150,7 +151,7 @@ func (n *network) quantized() *network {
 	if n.alpha == 1 {
 		return n
 	}
-	q := &network{alpha: 1}
+	q := &network{alpha: 1, frozen: n.frozen}
 	for _, l := range n.layers {
 		c := *l
 		c.qw = make([]float32, len(l.qw))
@@ -207,6 +208,7 @@ type sparse struct {
 // rowState holds one example's activations and gradients through the net.
 type rowState struct {
 	in   []sparse    // per layer: its non-zero inputs
+	buf  []sparse    // per layer: where forward writes them (layers 1..)
 	acc  [][]float32 // per layer: accumulator before wrap (for the penalty)
 	act  [][]float32 // per layer: output after wrap, shift, ReLU
 	dacc [][]float32 // per layer: d loss / d acc
@@ -215,9 +217,9 @@ type rowState struct {
 }
 
 func newRowState(n *network) *rowState {
-	r := &rowState{in: make([]sparse, len(n.layers))}
+	r := &rowState{in: make([]sparse, len(n.layers)), buf: make([]sparse, len(n.layers))}
 	for li, l := range n.layers {
-		r.in[li] = sparse{make([]int32, 0, l.in), make([]float32, 0, l.in)}
+		r.buf[li] = sparse{make([]int32, l.in), make([]float32, l.in)}
 		r.acc = append(r.acc, make([]float32, l.out))
 		r.act = append(r.act, make([]float32, l.out))
 		r.dacc = append(r.dacc, make([]float32, l.out))
@@ -225,18 +227,16 @@ func newRowState(n *network) *rowState {
 	return r
 }
 
-// forward runs one example; the last layer's act holds the logits.
-func (n *network) forward(e *example, r *rowState) {
-	in := &r.in[0]
-	in.idx, in.val = in.idx[:0], in.val[:0]
-	for k, i := range e.idx {
-		in.idx = append(in.idx, int32(i))
-		in.val = append(in.val, e.val[k])
-	}
-	for li, l := range n.layers {
+// forward runs one example from layer start, whose non-zero inputs are in:
+// the example's own for layer 0, or the output of the frozen layers, which
+// never changes and is computed once. The last layer's act holds the logits.
+func (n *network) forward(start int, in sparse, r *rowState) {
+	r.in[start] = in
+	for li := start; li < len(n.layers); li++ {
+		l := n.layers[li]
 		acc, act := r.acc[li], r.act[li]
 		copy(acc, l.qb)
-		in := &r.in[li]
+		in := r.in[li]
 		for k, i := range in.idx {
 			axpy(in.val[k], l.row(int(i)), acc)
 		}
@@ -251,7 +251,7 @@ func (n *network) forward(e *example, r *rowState) {
 		// The loop avoids branches on the sign, which is a coin toss: every
 		// output is written to the next layer's sparse input, and the count
 		// moves on past the non-zero ones.
-		next := &r.in[li+1]
+		next := r.buf[li+1]
 		idx, val := next.idx[:l.out], next.val[:l.out]
 		k := 0
 		for o, a := range acc {
@@ -262,13 +262,14 @@ func (n *network) forward(e *example, r *rowState) {
 				k++
 			}
 		}
-		next.idx, next.val = idx[:k], val[:k]
+		r.in[li+1] = sparse{idx[:k], val[:k]}
 	}
 }
 
-// nearOverflow says whether any accumulator of the row is beyond ±limit.
+// nearOverflow says whether any accumulator of the trained layers is
+// beyond ±limit.
 func (n *network) nearOverflow(r *rowState, limit float32) bool {
-	for _, acc := range r.acc {
+	for _, acc := range r.acc[n.frozen:] {
 		for _, a := range acc {
 			if a > limit || a < -limit {
 				return true
@@ -284,12 +285,12 @@ type lossConfig struct {
 	penalty float32 // weight of the overflow penalty
 }
 
-// backward computes d loss / d acc for every layer of one example, given
-// the gradient of the loss with respect to the logits in dz (scaled by the
-// example's weight). It returns the example's penalty.
+// backward computes d loss / d acc for every trained layer of one example,
+// given the gradient of the loss with respect to the logits in dz (scaled by
+// the example's weight). It returns the example's penalty.
 func (n *network) backward(r *rowState, dz []float32, lc lossConfig) float32 {
 	pen := float32(0)
-	for li := len(n.layers) - 1; li >= 0; li-- {
+	for li := len(n.layers) - 1; li >= n.frozen; li-- {
 		l := n.layers[li]
 		d := r.dacc[li]
 		scale := 1 / float32(int(1)<<l.shift)

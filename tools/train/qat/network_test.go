@@ -41,7 +41,7 @@ func TestForwardIsIntegerNet(t *testing.T) {
 		for i := range ds.examples {
 			e := &ds.examples[i]
 			l := ds.lines[e.line]
-			n.forward(e, r)
+			n.forward(0, e.in, r)
 			want := m.Forward(m.Input(l.Input, l.Response[:e.k]))
 			got := r.act[len(r.act)-1]
 			for c := range want {

@@ -28,11 +28,7 @@ func Resume(init, shape *model.Model) (*model.Model, error) {
 	if err := sameShape(init, shape); err != nil {
 		return nil, err
 	}
-	hidden := make([]int, 0, len(shape.Layers)-1)
-	for _, l := range shape.Layers[:len(shape.Layers)-1] {
-		hidden = append(hidden, l.Out)
-	}
-	m := model.New(init.Charset, hidden)
+	m := model.New(init.Charset, Hidden(shape))
 	m.Replies = shape.Replies
 	return m, nil
 }
@@ -56,4 +52,13 @@ func sameShape(m, want *model.Model) error {
 		return fmt.Errorf("encoder settings differ from the trainer's")
 	}
 	return nil
+}
+
+// Hidden is a model's hidden layer sizes.
+func Hidden(m *model.Model) []int {
+	hs := make([]int, 0, len(m.Layers)-1)
+	for _, l := range m.Layers[:len(m.Layers)-1] {
+		hs = append(hs, l.Out)
+	}
+	return hs
 }

@@ -27,6 +27,9 @@ type trainer struct {
 	ramp                 float64
 	resumed              bool // started from a model: fully quantized at once
 
+	frozenOut []sparse // per example: the frozen layers' output (Freeze > 0)
+	measured  evalSet  // the lines measured after each epoch
+
 	rows    []*rowState // one per batch row
 	rowLoss []float64
 	rowHit  []bool
@@ -53,6 +56,7 @@ func newTrainer(cfg Config, ds *Dataset, shape, init *model.Model) *trainer {
 	if init != nil {
 		tr.n.fromModel(init)
 	}
+	tr.n.frozen = cfg.Freeze
 	ex := ds.examples
 	tr.order = make([]int32, len(ex))
 	tr.weight = make([]float32, len(ex))
@@ -75,6 +79,9 @@ func newTrainer(cfg Config, ds *Dataset, shape, init *model.Model) *trainer {
 	tr.rowHit = make([]bool, cfg.Batch)
 	tr.occ = make([][][]occurrence, len(tr.n.layers))
 	for li, l := range tr.n.layers {
+		if li < cfg.Freeze {
+			continue
+		}
 		tr.units = append(tr.units, unit{li, -1})
 		for r := 0; r < l.in; r++ {
 			tr.units = append(tr.units, unit{li, r})
@@ -83,7 +90,27 @@ func newTrainer(cfg Config, ds *Dataset, shape, init *model.Model) *trainer {
 	}
 	tr.n.alpha = tr.alphaAt(0)
 	tr.n.requantizeAll()
+	tr.measured = measuredSet(ds, cfg.Measure)
+	if cfg.Freeze > 0 {
+		// The frozen layers' output never changes (a run that starts from a
+		// model is fully quantized at once): compute it once per example.
+		tr.frozenOut = make([]sparse, len(ex))
+		r := newRowState(tr.n)
+		for i := range ex {
+			tr.n.forward(0, ex[i].in, r)
+			out := r.in[cfg.Freeze]
+			tr.frozenOut[i] = sparse{append([]int32(nil), out.idx...), append([]float32(nil), out.val...)}
+		}
+	}
 	return tr
+}
+
+// input is example i's input to the first trained layer.
+func (tr *trainer) input(i int) sparse {
+	if tr.frozenOut != nil {
+		return tr.frozenOut[i]
+	}
+	return tr.ds.examples[i].in
 }
 
 // lrAt is the learning rate of step t (0-based): a linear warm-up, then a
@@ -146,7 +173,7 @@ func (tr *trainer) forwardBackward(batch []int32) stepSums {
 		for b := lo; b < hi; b++ {
 			e := &ex[batch[b]]
 			r := tr.rows[b]
-			n.forward(e, r)
+			n.forward(n.frozen, tr.input(int(batch[b])), r)
 			z := r.act[len(r.act)-1]
 			dz := r.dz(classes)
 			ce := softmaxCE(z, int(e.target), cfg.Temp, dz, e.allowed)
@@ -194,6 +221,9 @@ func (tr *trainer) update(batch []int32) {
 			continue
 		}
 		for li, in := range tr.rows[b].in {
+			if li < n.frozen {
+				continue
+			}
 			for k, i := range in.idx {
 				tr.occ[li][i] = append(tr.occ[li][i], occurrence{int32(b), in.val[k]})
 			}

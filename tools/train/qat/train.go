@@ -50,10 +50,12 @@ type Result struct {
 	BestStats EpochStats
 	History   []EpochStats
 	Stopped   bool // cancelled before the last epoch
+	Early     bool // stopped early on the held-out lines (StopAt, Patience)
 
 	// IntAcc and exact-reply accuracy of Best by the model package's own
-	// inference on every example: the figures that count.
+	// inference on every measured example: the figures that count.
 	NextIntAcc, NextReplyAcc float64
+	Measured                 int // lines measured: all, or Config.Measure of them
 
 	// State is a digest of the final latent parameters and optimizer
 	// moments: equal digests mean two runs computed the same bits all along,
@@ -69,10 +71,14 @@ func Train(ctx context.Context, cfg Config, ds *Dataset, shape, init *model.Mode
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
+	if cfg.Freeze > 0 && init == nil {
+		return nil, fmt.Errorf("-freeze keeps layers of a model to start from: give one (-resume)")
+	}
 	tr := newTrainer(cfg, ds, shape, init)
 	res := &Result{}
-	bestKey := [2]float64{-1, -1}
-	for epoch := 1; epoch <= cfg.Epochs && !res.Stopped; epoch++ {
+	bestKey := [3]float64{-1, -1, -1}
+	bestVal, sinceVal := -1.0, 0
+	for epoch := 1; epoch <= cfg.Epochs && !res.Stopped && !res.Early; epoch++ {
 		start := time.Now()
 		tr.shuffle()
 		var sum stepSums
@@ -93,9 +99,13 @@ func Train(ctx context.Context, cfg Config, ds *Dataset, shape, init *model.Mode
 		st.Epoch, st.Seconds = epoch, time.Since(start).Seconds()
 		st.Loss, st.TrainAcc = sum.loss/sum.weight, 100*sum.hits/sum.weight
 		res.History = append(res.History, st)
-		// The best model has the highest IntAcc, then the most exact replies.
-		key := [2]float64{st.IntAcc, st.ReplyAcc}
-		better := key[0] > bestKey[0] || (key[0] == bestKey[0] && key[1] > bestKey[1])
+		// The best model has the highest IntAcc, then the most exact
+		// replies; with BestOnVal, the most exact held-out replies first.
+		key := [3]float64{st.IntAcc, st.ReplyAcc}
+		if cfg.BestOnVal {
+			key = [3]float64{st.ValAcc, st.IntAcc, st.ReplyAcc}
+		}
+		better := key[0] > bestKey[0] || (key[0] == bestKey[0] && (key[1] > bestKey[1] || (key[1] == bestKey[1] && key[2] > bestKey[2])))
 		if better {
 			bestKey = key
 			res.Best, res.BestStats = m, st
@@ -108,11 +118,19 @@ func Train(ctx context.Context, cfg Config, ds *Dataset, shape, init *model.Mode
 		if h.Epoch != nil {
 			h.Epoch(st, better)
 		}
+		if st.ValAcc > bestVal {
+			bestVal, sinceVal = st.ValAcc, 0
+		} else {
+			sinceVal++
+		}
+		res.Early = (cfg.StopAt > 0 && st.ValAcc >= cfg.StopAt) || (cfg.Patience > 0 && sinceVal >= cfg.Patience)
 	}
 	if res.Best == nil {
 		return res, fmt.Errorf("stopped before the first epoch ended: no model")
 	}
-	res.NextIntAcc, res.NextReplyAcc = score(ds, predictNext(res.Best, ds, nil, cfg.Workers))
+	set := tr.measured
+	res.Measured = len(set.lines)
+	res.NextIntAcc, res.NextReplyAcc = score(ds, set, predictNext(res.Best, ds, set.ex, cfg.Workers))
 	res.State = tr.n.digest()
 	return res, nil
 }
