@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"z80ulm/model"
@@ -183,10 +184,11 @@ func contextUsed(m *model.Model) bool {
 	return false
 }
 
-// writeMDL lays the model out, packing parts until it fits: first those
-// that cost least time (layer 1's context columns, used only after the
-// first step, then its query columns, used once per reply), then the
-// hidden layers that save most.
+// writeMDL lays the model out: index lists where they fit, else the set of
+// packed parts that fits and costs least time. The time a packed part costs
+// is estimated as the packed columns a step adds (layer 1's query columns:
+// a few a step, they are added once per reply; its context: the 21 n-grams
+// at most; a hidden layer: half its inputs) times their length.
 func writeMDL(m *model.Model, eng *guessBuild, secret string, tpaTop int) (*mdlFile, error) {
 	name, strs, err := secretStrings(m, secret)
 	if err != nil {
@@ -196,48 +198,66 @@ func writeMDL(m *model.Model, eng *guessBuild, secret string, tpaTop int) (*mdlF
 	if !contextUsed(m) {
 		parts[1] = leftOut
 	}
-	for {
-		img, err := assembleMDL(m, eng, strs, parts)
-		if err == nil && MDLBase+len(img) <= tpaTop {
-			return &mdlFile{image: img, name: name, kinds: parts.String()}, nil
+	img, err := assembleMDL(m, eng, strs, parts)
+	if err == nil && MDLBase+len(img) <= tpaTop {
+		return &mdlFile{image: img, name: name, kinds: parts.String()}, nil
+	}
+	// what is not columns: from the smallest form, every part packed
+	var open []int
+	packed := append(mdlParts(nil), parts...)
+	for i, k := range parts {
+		if k == asLists {
+			open = append(open, i)
+			packed[i] = asPacked
 		}
-		best, saving := -1, 0 // saving: a layer 1 part was chosen
-		for _, i := range []int{1, 0} {
-			if parts[i] == asLists && listBytes(m, i) > packedBytes(m, i) {
-				best, saving = i, 1
-				break
-			}
-		}
-		// the smallest layer that saves enough, else the one that saves most
-		deficit := 1 << 16
-		if err == nil {
-			deficit = MDLBase + len(img) - tpaTop
-		}
-		enough := -1
-		for i := 2; i < len(parts) && saving == 0; i++ {
-			s := listBytes(m, i) - packedBytes(m, i)
-			if parts[i] != asLists || s <= 0 {
+	}
+	small, err := assembleMDL(m, eng, strs, packed)
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %v", name, err)
+	}
+	overhead := len(small)
+	for _, i := range open {
+		overhead -= packedBytes(m, i)
+	}
+	type choice struct {
+		parts mdlParts
+		size  int
+		cost  float64
+	}
+	var choices []choice
+	for set := 0; set < 1<<len(open); set++ {
+		c := choice{parts: append(mdlParts(nil), parts...), size: overhead}
+		for b, i := range open {
+			if set&(1<<b) == 0 {
+				c.size += listBytes(m, i)
 				continue
 			}
-			if s >= deficit && (enough < 0 || len(m.Layers[i-1].W) < len(m.Layers[enough-1].W)) {
-				enough = i
+			c.parts[i] = asPacked
+			c.size += packedBytes(m, i)
+			li, from, to := partColumns(m, i)
+			active := float64(to-from) / 2
+			switch i {
+			case 0:
+				active = 8
+			case 1:
+				active = min(active, 21)
 			}
-			if best < 0 || s > listBytes(m, best)-packedBytes(m, best) {
-				best = i
-			}
+			c.cost += active * float64((m.Layers[li].Out+3)/4)
 		}
-		if enough >= 0 {
-			best = enough
-		}
-		if best < 0 && err != nil {
-			return nil, fmt.Errorf("secret %s: %v", name, err)
-		}
-		if best < 0 {
-			return nil, fmt.Errorf("secret %s: the model needs memory up to %04Xh, the TPA ends below %04Xh, even with every layer packed (%d bytes too many)",
-				name, MDLBase+len(img)-1, tpaTop, MDLBase+len(img)-tpaTop)
-		}
-		parts[best] = asPacked
+		choices = append(choices, c)
 	}
+	sort.SliceStable(choices, func(a, b int) bool { return choices[a].cost < choices[b].cost })
+	for _, c := range choices {
+		if MDLBase+c.size > tpaTop+256 { // the estimate is good to a page
+			continue
+		}
+		img, err := assembleMDL(m, eng, strs, c.parts)
+		if err == nil && MDLBase+len(img) <= tpaTop {
+			return &mdlFile{image: img, name: name, kinds: c.parts.String()}, nil
+		}
+	}
+	return nil, fmt.Errorf("secret %s: the model needs memory up to %04Xh, the TPA ends below %04Xh, even with every layer packed (%d bytes too many)",
+		name, MDLBase+len(small)-1, tpaTop, MDLBase+len(small)-tpaTop)
 }
 
 // partColumns returns the layer and the column range of part i.
@@ -249,6 +269,12 @@ func partColumns(m *model.Model, i int) (li, from, to int) {
 		return 0, m.QueryBuckets, m.Inputs()
 	}
 	return i - 1, 0, m.Layers[i-1].In
+}
+
+// partWeights is the number of weights of part i.
+func partWeights(m *model.Model, i int) int {
+	li, from, to := partColumns(m, i)
+	return (to - from) * m.Layers[li].Out
 }
 
 // listBytes and packedBytes are the sizes of part i in either form.
