@@ -149,9 +149,9 @@ func packWeights(w []int8) []byte {
 
 // Load reads a model file. Errors say what is wrong and at which offset.
 func Load(r io.Reader) (*Model, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	data, err := readLimited(r, maxFileSize, "model file")
 	if err != nil {
-		return nil, fmt.Errorf("model file: %v", err)
+		return nil, err
 	}
 	return Unmarshal(data, "model file")
 }
@@ -163,11 +163,21 @@ func ReadFile(path string) (*Model, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := readLimited(f, maxFileSize, path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, err
 	}
 	return Unmarshal(data, path)
+}
+
+// readLimited reads r to its end, but no more than limit+1 bytes (so that
+// the caller can tell a file that is too big); errors start with name.
+func readLimited(r io.Reader, limit int64, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return data, nil
 }
 
 // WriteFile saves m to path. It writes a temporary file next to it and

@@ -179,9 +179,9 @@ func readEntry(zr *npz.Reader, name string) (*entry, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxNPZEntry+1))
+	data, err := readLimited(rc, maxNPZEntry, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, err
 	}
 	if len(data) > maxNPZEntry {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxNPZEntry)

@@ -20,31 +20,29 @@ import "fmt"
 // up to 4, the first few weights of a column are padding) so that the
 // real neurons sit at 256-Out as in the fast engine.
 type dense struct {
-	g       *gen
-	layers  []accLayer
-	cols    [][][]byte // per layer, per column: packed weights
+	packed
 	recAddr [][]int
+}
+
+// packed is what the engines with packed columns (dense, small) plan.
+type packed struct {
+	g      *gen
+	layers []accLayer
+	cols   [][][]byte // per layer, per column: packed weights
+}
+
+func (p *packed) plan() error {
+	p.layers = accLayers(p.g)
+	p.cols = packedLayers(p.g.m)
+	return nil
 }
 
 func (d *dense) name() string { return "dense" }
 
-func (d *dense) plan() error {
-	d.layers = accLayers(d.g)
-	for _, l := range d.g.m.Layers {
-		var cols [][]byte
-		for c := 0; c < l.In; c++ {
-			cols = append(cols, packColumn(l.W, l.In, l.Out, c))
-		}
-		d.cols = append(d.cols, cols)
-	}
-	return nil
-}
-
 func (d *dense) queryPass() {
 	g := d.g
 	l0 := d.layers[0]
-	g.C("query pass: BASE = bias of layer 1 + the query's columns")
-	biasStart(g, "bias1", "BASE_LO", "BASE_HI", l0.base, l0.out)
+	queryStart(g, l0)
 	listFromCounts(g, "sent_q", "q", constant("hi(cp1)+1"))
 	g.I("jp drvq")
 	g.L("q_done")

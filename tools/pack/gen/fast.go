@@ -78,8 +78,7 @@ func (f *fast) plan() error {
 func (f *fast) queryPass() {
 	g := f.g
 	l0 := f.layers[0]
-	g.C("query pass: BASE = bias of layer 1 + the query's columns")
-	biasStart(g, "bias1", "BASE_LO", "BASE_HI", l0.base, l0.out)
+	queryStart(g, l0)
 	if !f.packedQuery {
 		listFromCounts(g, "sent_q", "q", constant("hi(cp1)+1"))
 		g.I("jp drvq")
@@ -112,6 +111,12 @@ func (f *fast) charPass() {
 	listFromCounts(g, "sent_1", "c", constant("hi(cp1)+1"))
 	g.I("jp drv1")
 	g.L("f_class")
+}
+
+// queryStart begins the query pass: BASE starts at layer 1's biases.
+func queryStart(g *gen, l0 accLayer) {
+	g.C("query pass: BASE = bias of layer 1 + the query's columns")
+	biasStart(g, "bias1", "BASE_LO", "BASE_HI", l0.base, l0.out)
 }
 
 // copyBase copies layer 1's sums BASE into A (neurons from base on).

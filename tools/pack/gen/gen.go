@@ -137,8 +137,8 @@ type variant struct {
 var variants = []variant{
 	{"fast", false, func(g *gen) engine { return &fast{g: g} }},
 	{"fast", true, func(g *gen) engine { return &fast{g: g, packedQuery: true} }},
-	{"dense", false, func(g *gen) engine { return &dense{g: g} }},
-	{"small", false, func(g *gen) engine { return &small{g: g} }},
+	{"dense", false, func(g *gen) engine { return &dense{packed: packed{g: g}} }},
+	{"small", false, func(g *gen) engine { return &small{packed: packed{g: g}} }},
 }
 
 func buildVariant(m *model.Model, opt Options, v variant) (*Result, error) {

@@ -11,31 +11,16 @@ import "fmt"
 // where the fast one does not (docs/DESIGN.md, "4. The packer and its
 // engines").
 type small struct {
-	g      *gen
-	layers []accLayer
-	cols   [][][]byte // per layer, per column
-	cp1    []int      // addresses of layer 1's columns
+	packed
+	cp1 []int // addresses of layer 1's columns
 }
 
 func (s *small) name() string { return "small" }
 
-func (s *small) plan() error {
-	s.layers = accLayers(s.g)
-	for _, l := range s.g.m.Layers {
-		var cols [][]byte
-		for c := 0; c < l.In; c++ {
-			cols = append(cols, packColumn(l.W, l.In, l.Out, c))
-		}
-		s.cols = append(s.cols, cols)
-	}
-	return nil
-}
-
 func (s *small) queryPass() {
 	g := s.g
 	l0 := s.layers[0]
-	g.C("query pass: BASE = bias of layer 1 + the query's columns")
-	biasStart(g, "bias1", "BASE_LO", "BASE_HI", l0.base, l0.out)
+	queryStart(g, l0)
 	packedPass(g, "sq", constant("hi(cp1)+1"), constant("hi(BASE_LO)"), constant("%d", l0.cbase()))
 }
 

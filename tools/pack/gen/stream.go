@@ -1,6 +1,10 @@
 package gen
 
-import "fmt"
+import (
+	"fmt"
+
+	"z80ulm/model"
+)
 
 // Streams: the unrolled add/subtract runs that the list engines (fast and
 // the GUESS engine) walk with POP and RET (docs/DESIGN.md, "4. The packer
@@ -221,4 +225,17 @@ func packColumn(w []int8, in, out, c int) []byte {
 		col[k/4] |= (byte(w[o*in+c]) & 3) << (6 - 2*(k%4)) // 01 = +1, 10 = -2, 11 = -1
 	}
 	return col
+}
+
+// packedLayers packs every column of every layer of m (packColumn).
+func packedLayers(m *model.Model) [][][]byte {
+	var out [][][]byte
+	for _, l := range m.Layers {
+		var cols [][]byte
+		for c := 0; c < l.In; c++ {
+			cols = append(cols, packColumn(l.W, l.In, l.Out, c))
+		}
+		out = append(out, cols)
+	}
+	return out
 }

@@ -90,26 +90,7 @@ func argmaxNode(g *gen, loPage, base operand, mask [2]operand) {
 	g.I("exx")
 	base.emit(g, "add a,%s", "neuron offset")
 	g.I("ld l,a")
-	loPage.emit(g, "ld h,%s", "")
-	g.I("ld a,(hl)")
-	if mask[0].site != "" || mask[0].expr != "255" {
-		mask[0].emit(g, "and %s", "low bits of the shift off")
-	}
-	g.I("ld c,a")
-	g.I("inc h")
-	g.I("ld a,(hl)")
-	if mask[1].site != "" || mask[1].expr != "255" {
-		mask[1].emit(g, "and %s", "")
-	}
-	g.I("xor 80h", "signed to unsigned order")
-	g.I("ld h,a")
-	g.I("ld a,e")
-	g.I("sub c")
-	g.I("ld a,d")
-	g.I("sbc a,h")
-	g.I("jr nc,am_n", "not greater than the best")
-	g.I("ld d,h")
-	g.I("ld e,c")
+	greater(g, loPage, mask)
 	g.I("exx")
 	g.I("ld (bent),hl", "(the entry after it)")
 	g.I("exx")
@@ -132,26 +113,7 @@ func argmaxAll(g *gen, loPage, base operand, mask [2]operand) {
 	base.emit(g, "ld l,%s", "class 0")
 	g.I("ld b,l")
 	g.L("am_l")
-	loPage.emit(g, "ld h,%s", "")
-	g.I("ld a,(hl)")
-	if mask[0].expr != "255" {
-		mask[0].emit(g, "and %s", "low bits of the shift off")
-	}
-	g.I("ld c,a")
-	g.I("inc h")
-	g.I("ld a,(hl)")
-	if mask[1].expr != "255" {
-		mask[1].emit(g, "and %s", "")
-	}
-	g.I("xor 80h", "signed to unsigned order")
-	g.I("ld h,a")
-	g.I("ld a,e")
-	g.I("sub c")
-	g.I("ld a,d")
-	g.I("sbc a,h")
-	g.I("jr nc,am_n", "not greater than the best")
-	g.I("ld d,h")
-	g.I("ld e,c")
+	greater(g, loPage, mask)
 	g.I("ld b,l")
 	g.L("am_n")
 	g.I("inc l")
@@ -167,6 +129,33 @@ func argmaxAll(g *gen, loPage, base operand, mask [2]operand) {
 	g.I("ld de,(md_trie)")
 	g.I("inc de")
 	g.I("add hl,de", "its entry: root + 1 + 3*class")
+}
+
+// greater emits the comparison of the decision loops: the value of neuron
+// L (low byte on loPage, high byte a page up), its low shift bits masked
+// off and its sign bit flipped, replaces the best in DE when it is
+// greater; otherwise it jumps to am_n.
+func greater(g *gen, loPage operand, mask [2]operand) {
+	loPage.emit(g, "ld h,%s", "")
+	g.I("ld a,(hl)")
+	if mask[0].site != "" || mask[0].expr != "255" {
+		mask[0].emit(g, "and %s", "low bits of the shift off")
+	}
+	g.I("ld c,a")
+	g.I("inc h")
+	g.I("ld a,(hl)")
+	if mask[1].site != "" || mask[1].expr != "255" {
+		mask[1].emit(g, "and %s", "")
+	}
+	g.I("xor 80h", "signed to unsigned order")
+	g.I("ld h,a")
+	g.I("ld a,e")
+	g.I("sub c")
+	g.I("ld a,d")
+	g.I("sbc a,h")
+	g.I("jr nc,am_n", "not greater than the best")
+	g.I("ld d,h")
+	g.I("ld e,c")
 }
 
 // decide emits the decision of an engine built for one model.
