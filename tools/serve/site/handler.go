@@ -31,13 +31,34 @@ var compressible = map[string]bool{".wasm": true, ".js": true, ".html": true, ".
 
 // Handler serves dir read-only. Paths cannot leave dir (os.Root), a
 // directory serves its index.html, and compressible files go out gzipped
-// when the request accepts gzip (compressed once per file version).
+// when the request accepts gzip (compressed once per file version, and
+// from the start in the background: gzipping the .wasm takes a second or
+// two, which the first visitor would otherwise wait for).
 func Handler(dir string) (http.Handler, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &server{fsys: root.FS(), gz: map[string]gzEntry{}}, nil
+	s := &server{fsys: root.FS(), gz: map[string]gzEntry{}}
+	go s.warm()
+	return s, nil
+}
+
+// warm gzips every compressible file once.
+func (s *server) warm() {
+	fs.WalkDir(s.fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !compressible[path.Ext(name)] {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		if data, err := fs.ReadFile(s.fsys, name); err == nil {
+			s.gzipped(name, info, data)
+		}
+		return nil
+	})
 }
 
 type server struct {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func testSite(t *testing.T) (dir string, wasm []byte) {
@@ -178,4 +179,31 @@ func FuzzAcceptsGzip(f *testing.F) {
 			t.Fatalf("acceptsGzip(%q) = %v but differs in upper case", h, got)
 		}
 	})
+}
+
+// The handler gzips the compressible files as it starts, before anyone
+// asks: the first visitor does not wait for the .wasm to be compressed.
+func TestWarm(t *testing.T) {
+	dir, _ := testSite(t)
+	h, err := Handler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := h.(*server)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		s.mu.Lock()
+		_, wasm := s.gz["z80ulm.wasm"]
+		_, sub := s.gz["sub/page.html"]
+		_, png := s.gz["shot.png"]
+		s.mu.Unlock()
+		if png {
+			t.Fatal("a PNG was gzipped")
+		}
+		if wasm && sub {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the .wasm is not gzipped 10 s after the handler started")
+		}
+	}
 }
