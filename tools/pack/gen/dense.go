@@ -52,11 +52,7 @@ func (d *dense) charPass() {
 	g := d.g
 	l0 := d.layers[0]
 	g.C("character pass: layer 1 = BASE + the context's columns, then the other layers")
-	g.I("call hashc", "context n-gram counts -> CNT, DL")
-	copyBase(g, l0.base, l0.out)
-	listFromCounts(g, "sent_1", "c", constant("hi(cp1)+1"))
-	g.I("jp drv1")
-	g.L("f_class")
+	contextLists(g, l0)
 }
 
 func (d *dense) code() {

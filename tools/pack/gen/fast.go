@@ -106,8 +106,21 @@ func (f *fast) charPass() {
 	g.I("ld h,a")
 	g.I("jp (hl)", "where the context's columns would have gone on")
 	g.L("cp_ctx")
+	contextLists(g, l0)
+}
+
+// contextStart begins a later step's layer 1: the context's counts, and
+// its sums start at BASE.
+func contextStart(g *gen, l0 accLayer) {
 	g.I("call hashc", "context n-gram counts -> CNT, DL")
 	copyBase(g, l0.base, l0.out)
+}
+
+// contextLists adds the context's columns through the list driver drv1,
+// whose sentinel goes on to the conversions; the decision comes back to
+// f_class.
+func contextLists(g *gen, l0 accLayer) {
+	contextStart(g, l0)
 	listFromCounts(g, "sent_1", "c", constant("hi(cp1)+1"))
 	g.I("jp drv1")
 	g.L("f_class")

@@ -28,8 +28,7 @@ func (s *small) charPass() {
 	g := s.g
 	l0 := s.layers[0]
 	g.C("character pass: A = BASE + the context's columns, then layer by layer")
-	g.I("call hashc", "context n-gram counts -> CNT, DL")
-	copyBase(g, l0.base, l0.out)
+	contextStart(g, l0)
 	packedPass(g, "sc", constant("hi(cp1)+1"), constant("hi(A_LO)"), constant("%d", l0.cbase()))
 	for li := 0; li+1 < len(s.layers); li++ {
 		l, next := s.layers[li], s.layers[li+1]
