@@ -46,7 +46,7 @@ func settle(t *testing.T, h *Host) []string {
 func screenHas(lines []string, s string) bool { return strings.Contains(strings.Join(lines, "\n"), s) }
 
 func TestGuessSeed(t *testing.T) {
-	h := turbo(t, Config{Run: "GUESS"})
+	h := turbo(t, Config{Run: testkit.GuessElephant})
 	settle(t, h)
 	if st := h.Stats(); st.Program != "GUESS" || !st.Waiting || st.FirstPromptMs <= 0 {
 		t.Fatalf("stats after boot: %+v", st)
@@ -193,7 +193,7 @@ func TestHostDir(t *testing.T) {
 
 // A script is typed a line at a time, each when the program waits.
 func TestScript(t *testing.T) {
-	h := turbo(t, Config{Run: "GUESS", Script: []string{"is it alive", "is it big"}})
+	h := turbo(t, Config{Run: testkit.GuessElephant, Script: []string{"is it alive", "is it big"}})
 	for deadline := time.Now().Add(60 * time.Second); !h.ScriptDone(); {
 		h.Tick(time.Now())
 		if time.Now().After(deadline) {

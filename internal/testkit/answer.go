@@ -16,8 +16,8 @@ var GuessSeed = []QA{
 }
 
 // GuessElephant is the command line that plays GUESS with ELEPHANT, whose
-// answers are GuessSeed.
-const GuessElephant = "GUESS"
+// answers are GuessSeed (plain GUESS picks a secret at random).
+const GuessElephant = "GUESS @ELEPHANT"
 
 // ChatSeed is CHAT's seed transcript.
 var ChatSeed = []QA{

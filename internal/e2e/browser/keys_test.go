@@ -8,6 +8,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"z80ulm/internal/testkit"
 )
 
 // The keys of issue 12, as a keyboard sends them: Home, End, Delete and the
@@ -30,7 +32,7 @@ func TestKeys(t *testing.T) {
 		t.Errorf("the edited line is not A>dir:\n%s", strings.Join(p.Lines, "\n"))
 	}
 	// Esc clears a half-typed line.
-	s.do(chromedp.KeyEvent("nonsense"), chromedp.KeyEvent(kb.Escape), chromedp.KeyEvent("guess\r"))
+	s.do(chromedp.KeyEvent("nonsense"), chromedp.KeyEvent(kb.Escape), chromedp.KeyEvent(strings.ToLower(testkit.GuessElephant)+"\r"))
 	p = s.waitFor("GUESS after Esc", 60*time.Second, func(p page) bool { return p.Stats.Program == "GUESS" && prompted(p) })
 
 	// é is typed as e; Left and Right move inside the line and send

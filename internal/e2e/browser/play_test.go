@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 // and the screenshot reads the same as screenText().
 func TestLaptop(t *testing.T) {
 	s := start(t, laptop, 4*time.Minute)
-	p := s.open("?run=" + testkit.GuessElephant)
+	p := s.open("?run=" + url.QueryEscape(testkit.GuessElephant))
 	if !prompted(p) || p.Stats.Program != "GUESS" {
 		t.Fatalf("no GUESS prompt:\n%s", strings.Join(p.Lines, "\n"))
 	}
@@ -118,7 +119,7 @@ func TestLaptop(t *testing.T) {
 // Enter reach GUESS, and the answer appears.
 func TestPhone(t *testing.T) {
 	s := start(t, phone, 4*time.Minute)
-	p := s.open("?run=" + testkit.GuessElephant + "&turbo=1")
+	p := s.open("?run=" + url.QueryEscape(testkit.GuessElephant) + "&turbo=1")
 	if !strings.Contains(p.Classes, "touch") || p.KeyRow == 0 {
 		t.Fatalf("not a touch page: classes %q, key row %.0f px high", p.Classes, p.KeyRow)
 	}
