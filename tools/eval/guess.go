@@ -9,10 +9,10 @@ package main
 // (near: within one word of one of that secret's training inputs, whatever
 // file the question is in; the far figure is the one quoted), the overall
 // figures and, when the replies come from the program in the emulator, the
-// T-states per generated character. With -com every question is asked in
-// command-tail mode (GUESS @NAME question) with the .MDL files of -disk on
-// drive A:, and every reply is checked against model.Generate of the
-// secret's model; without it the replies are model.Generate's.
+// T-states per generated character. With -com the questions are typed into
+// GUESS.COM in chat mode (GUESS @NAME, the .MDL files of -disk on drive A:)
+// and every reply must be model.Generate's of the secret's model (which is
+// therefore what is counted); without it the replies are model.Generate's.
 
 import (
 	"flag"
@@ -23,11 +23,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing/fstest"
 
 	"github.com/schollz/progressbar/v3"
 
 	"z80ulm/emu"
 	"z80ulm/model"
+	"z80ulm/tools/pack/gen"
 )
 
 // guessConfig is what the guess subcommand was asked to do.
@@ -47,7 +49,7 @@ func guessMain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.train, "train", "assets/guess/train", "`dir`ectory of the secrets' training data, SECRET.txt")
 	fs.StringVar(&c.heldout, "heldout", "assets/guess/heldout", "`dir`ectory of held-out sets, SET/SECRET.txt")
 	fs.StringVar(&c.models, "models", "assets/guess/models", "`dir`ectory of the secrets' models, SECRET.model")
-	fs.StringVar(&c.com, "com", "", "GUESS.COM: ask it in the emulator (command-tail mode) instead of model.Generate")
+	fs.StringVar(&c.com, "com", "", "GUESS.COM: ask it in the emulator (chat mode, GUESS @NAME) and check its replies against model.Generate")
 	fs.StringVar(&c.disk, "disk", "assets", "with -com: `dir`ectory whose .MDL files go on drive A:")
 	fs.Func("sets", "held-out `sets` to run, comma-separated (far, near, dev)", func(s string) error {
 		c.sets = strings.Split(s, ",")
@@ -97,7 +99,9 @@ func (c *guessConfig) run(w, stderr io.Writer) error {
 		if com, err = os.ReadFile(c.com); err != nil {
 			return err
 		}
-		disk = os.DirFS(c.disk)
+		if disk, err = mdlFiles(c.disk); err != nil {
+			return err
+		}
 	}
 	var all []*secretEval
 	var fails []string
@@ -145,55 +149,60 @@ func (c *guessConfig) evalSecret(name string, com []byte, disk fs.FS, stderr io.
 	if err != nil {
 		return nil, err
 	}
-	var bar *progressbar.ProgressBar
-	if !c.quiet {
-		bar = progressbar.NewOptions(len(held), progressbar.OptionSetDescription(name), progressbar.OptionSetWriter(stderr),
-			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
-	}
 	se := &secretEval{name: name}
-	for i, p := range held {
-		want := m.Generate(p.Input)
-		got := want
-		if com != nil {
-			reply, ts, err := askGuess(com, disk, name, p.Input)
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %q: %v", p.File, p.Line, p.Input, err)
-			}
-			if reply != want {
-				return nil, fmt.Errorf("%s:%d: %q: GUESS @%s answered %q but %s.model gives %q", p.File, p.Line, p.Input, name, reply, name, want)
-			}
-			got = reply
-			se.tstates += ts
-			se.chars += len(reply)
+	if com != nil {
+		// GUESS @NAME plays NAME every game, so the questions go in one
+		// run, in chunks for a steady progress bar.
+		var bar *progressbar.ProgressBar
+		if !c.quiet {
+			bar = progressbar.NewOptions(len(held), progressbar.OptionSetDescription("GUESS @"+name), progressbar.OptionSetWriter(stderr),
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		}
-		o := Outcome{Pair: p, Got: got}
+		for i := 0; i < len(held); i += chunk {
+			var qs []string
+			for _, p := range held[i:min(i+chunk, len(held))] {
+				qs = append(qs, p.Input)
+			}
+			sp, err := gen.Measure(com, m, qs, emu.RunOptions{Tail: " @" + name, Files: disk})
+			if err != nil {
+				return nil, fmt.Errorf("GUESS.COM @%s, %s: %v", name, held[i].File, err)
+			}
+			se.tstates += sp.TStates
+			se.chars += sp.Chars
+			if bar != nil {
+				bar.Set(min(i+chunk, len(held)))
+			}
+		}
+	}
+	for _, p := range held {
+		o := Outcome{Pair: p, Got: m.Generate(p.Input)}
 		if near.Near(p.Input) {
 			se.near.Outcomes = append(se.near.Outcomes, o)
 		} else {
 			se.far.Outcomes = append(se.far.Outcomes, o)
 		}
-		if bar != nil {
-			bar.Set(i + 1)
-		}
 	}
 	return se, nil
 }
 
-// askGuess asks GUESS.COM one question about secret in command-tail mode
-// (GUESS @NAME question, as the CCP hands it over: upper case) and returns
-// the reply and the T-states of the whole run.
-func askGuess(com []byte, disk fs.FS, secret, question string) (string, uint64, error) {
-	res, err := emu.RunCOM(com, emu.RunOptions{Tail: "@" + secret + " " + question, Files: disk, MaxTStates: 4e9})
+// mdlFiles is drive A: with the .MDL files of dir.
+func mdlFiles(dir string) (fs.FS, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.MDL"))
 	if err != nil {
-		return "", 0, err
+		return nil, err
 	}
-	if res.Fault != nil {
-		return "", 0, fmt.Errorf("the program faulted: %v", res.Fault)
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no .MDL files", dir)
 	}
-	if res.Reason != emu.ReasonExit {
-		return "", 0, fmt.Errorf("the program did not return to CP/M (%s): %q", res.Reason, res.Output)
+	disk := fstest.MapFS{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		disk[filepath.Base(p)] = &fstest.MapFile{Data: b}
 	}
-	return strings.TrimSpace(string(res.Output)), res.TStates, nil
+	return disk, nil
 }
 
 // printGuess prints the table: per secret far and near accuracy, then the
@@ -201,7 +210,7 @@ func askGuess(com []byte, disk fs.FS, secret, question string) (string, uint64, 
 func printGuess(w io.Writer, all []*secretEval, emulated, verbose bool) {
 	source := "model.Generate"
 	if emulated {
-		source = "GUESS.COM in the emulator (command-tail mode), every reply checked against model.Generate"
+		source = "GUESS.COM in the emulator (chat mode, GUESS @NAME), every reply equal to model.Generate's"
 	}
 	fmt.Fprintf(w, "GUESS held-out accuracy, replies from %s.\n", source)
 	fmt.Fprintf(w, "FAR: more than one word from every training input of the secret (the figure we quote); near: within one word.\n")
