@@ -19,7 +19,7 @@ func TestFaults(t *testing.T) {
 		{"BDOS area", []byte{0xC3, 0x00, 0xE5}, "jump into the BDOS/BIOS area", 0xE500},
 		{"falls off the TPA", append([]byte{0xC3, 0x00, 0xDF}, make([]byte, 0x100)...), "jump into the BDOS/BIOS area", 0xE400},
 		{"empty", []byte{}, "empty .COM file", 0x0100},
-		{"too big", make([]byte, maxCOM+1), ".COM too big for the TPA: 57857 bytes, at most 57856 fit (0100H-E2FFH)", 0x0100},
+		{"too big", make([]byte, maxCOM+1), ".COM too big for the TPA: 58113 bytes, at most 58112 fit (0100H-E3FFH)", 0x0100},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -224,7 +224,7 @@ func TestMachineFaultReturnsToCCP(t *testing.T) {
 	}
 	s := screen(m)
 	if len(s) < 3 || s[len(s)-3] != "HALT with interrupts disabled at PC=0102H" ||
-		s[len(s)-2] != "AF=0000 BC=0000 DE=0000 HL=0000 IX=0000 IY=0000 SP=E3FE" || s[len(s)-1] != "A>" {
+		s[len(s)-2] != "AF=0000 BC=0000 DE=0000 HL=0000 IX=0000 IY=0000 SP=E404" || s[len(s)-1] != "A>" {
 		t.Fatalf("screen:\n%s", strings.Join(s, "\n"))
 	}
 }

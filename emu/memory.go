@@ -24,12 +24,12 @@ const (
 	tailBuf = 0x0080 // command tail (length byte, text), also the default DMA buffer
 
 	// stackTop is the loader's stack: the return address 0000h is pushed
-	// below it, in the last bytes of the CCP's area.
-	stackTop = 0xE400
-	// stackReserve bytes under stackTop are kept free of program image.
-	stackReserve = 0x100
-	// maxCOM is the largest .COM image that fits the TPA with the stack.
-	maxCOM = stackTop - stackReserve - tpaBase
+	// below it, into the BDOS's serial-number bytes, so that a program
+	// image may fill the TPA up to the BDOS (this CCP takes no memory; a
+	// real CCP at DC00h would refuse a .COM that reaches it).
+	stackTop = bdosBase + 6
+	// maxCOM is the largest .COM image: 0100h up to the BDOS.
+	maxCOM = bdosBase - tpaBase
 
 	// The disk tables of drive A: (SELDSK returns the DPH; BDOS 27 and 31
 	// return the ALV and the DPB).
