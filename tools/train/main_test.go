@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,7 +110,7 @@ func TestResumeKeepsModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for li := range ma.Layers {
-		if !slicesEqual(ma.Layers[li].W, mb.Layers[li].W) || !slicesEqual(ma.Layers[li].B, mb.Layers[li].B) {
+		if !slices.Equal(ma.Layers[li].W, mb.Layers[li].W) || !slices.Equal(ma.Layers[li].B, mb.Layers[li].B) {
 			t.Fatalf("layer %d changed on resume at lr 1e-12", li+1)
 		}
 	}
@@ -121,18 +122,6 @@ func TestResumeKeepsModel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "layer 2 has 16 neurons") {
 		t.Errorf("resume with another shape: got %v", err)
 	}
-}
-
-func slicesEqual[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestEvalAndChat trains a deliberately short run (so some answers are

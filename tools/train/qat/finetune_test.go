@@ -2,6 +2,7 @@ package qat
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestFreeze(t *testing.T) {
 	res := tinyRun(t, cfg, swapped, base)
 	m := res.Best
 	for li := range m.Layers {
-		same := slicesEqual(m.Layers[li].W, base.Layers[li].W) && slicesEqual(m.Layers[li].B, base.Layers[li].B)
+		same := slices.Equal(m.Layers[li].W, base.Layers[li].W) && slices.Equal(m.Layers[li].B, base.Layers[li].B)
 		if li < 2 && !same {
 			t.Errorf("layer %d changed although frozen", li+1)
 		}
@@ -146,16 +147,4 @@ func TestMeasure(t *testing.T) {
 	if d := part.NextIntAcc - full.NextIntAcc; d > 8 || d < -8 {
 		t.Errorf("IntAcc on a sample %.1f%%, on all %.1f%%", part.NextIntAcc, full.NextIntAcc)
 	}
-}
-
-func slicesEqual[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

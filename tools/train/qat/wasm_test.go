@@ -2,7 +2,6 @@ package qat
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -80,17 +79,8 @@ const wasmChild = "Z80ULM_TRAIN_WASM_CHILD"
 // trainForWasmTest: big enough that float sums in another order change the
 // model, small enough for a few seconds under Node.js.
 func trainForWasmTest(t *testing.T) (*model.Model, string) {
-	pairs := synth.Pairs(synth.Lines(600, 1))
 	cfg := DefaultConfig()
 	cfg.Hidden, cfg.Epochs, cfg.Batch, cfg.Val = []int{64, 48, 32}, 6, 64, synth.Pairs(synth.Lines(100, 2))
-	shape := Shape(pairs, cfg.Hidden)
-	ds, err := NewDataset(pairs, shape)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Train(context.Background(), cfg, ds, shape, nil, Hooks{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := tinyRun(t, cfg, synth.Pairs(synth.Lines(600, 1)), nil)
 	return res.Best, res.State
 }
