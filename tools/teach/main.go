@@ -43,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "", "standalone program `file` to write (default NAME.COM)")
 	mdl := fs.String("mdl", "", "model file for GUESS.COM to write (default NAME.MDL beside -o)")
 	modelOut := fs.String("model", "", "also write the trained model `file` (tools/train's format)")
-	shelfDir := fs.String("shelf", "assets/guess", "`directory` with bank.txt, secrets/*.txt and models/*.model")
+	assetsDir := fs.String("assets", "assets", "the assets `directory`: guess/bank.txt, guess/secrets/*.txt, guess/models/*.model")
 	heldout := fs.String("heldout", "", "held-out `file` of question|ANSWER lines: report the new secret's accuracy on it")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Uint64Var(&plan.Seed, "seed", plan.Seed, "random seed (data sample, held-out split, training order)")
@@ -68,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		test = ps
 	}
-	shelf, err := lesson.LoadShelf(os.DirFS(*shelfDir), "bank.txt", "secrets", "models")
+	shelf, err := lesson.ShippedShelf(os.DirFS(*assetsDir))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,19 @@ import (
 	"z80ulm/tools/gendata/secret"
 )
 
+// Where the shipped shelf lies in the assets directory (assets.Shelf
+// embeds it for the browser; tools/teach reads it from the disk).
+const (
+	ShippedBank   = "guess/bank.txt"
+	ShippedSheets = "guess/secrets"
+	ShippedModels = "guess/models"
+)
+
+// ShippedShelf reads the shipped shelf from the assets directory fsys.
+func ShippedShelf(fsys fs.FS) (*Shelf, error) {
+	return LoadShelf(fsys, ShippedBank, ShippedSheets, ShippedModels)
+}
+
 // LoadShelf reads a shelf from fsys: the question bank at bank, the sheets
 // (*.txt) in the directory sheets, and the trained models (*.model) in the
 // directory models, each matched to its sheet by its "secret" metadata. A
