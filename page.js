@@ -48,16 +48,12 @@
     const p = started ? window.z80ulm.stats().program : "GUESS";
     return programs[p] || other(p);
   }
-  let shownProgram = null;
-  function explain() {
-    const st = window.z80ulm.stats();
-    if (st.program !== shownProgram) {
-      shownProgram = st.program;
-      about.textContent = program().line;
-      $("giveup").hidden = st.program !== "GUESS";
-      if (!$("help").hidden) showHelp();
-    }
-  }
+  // Go calls this when the running program changes.
+  window.z80ulmProgram = function (name) {
+    about.textContent = program().line;
+    $("giveup").hidden = name !== "GUESS";
+    if (!$("help").hidden) showHelp();
+  };
   function showHelp() {
     $("help").innerHTML = "<h2>How to play</h2>" + program().help + "<p>" + keysHelp() + "</p>" +
       "<p>The status line under the screen shows the clock the machine really keeps, and what the last " +
@@ -342,8 +338,6 @@
     fit();
     if (!touch) kbd.focus({ preventScroll: true });
     focusChanged();
-    explain();
-    setInterval(explain, 250);
   };
   window.z80ulmFailed = function (msg) {
     $("error").textContent = msg;

@@ -109,7 +109,9 @@ func (v *view) changed(g *Game, now time.Time, w, h int) bool {
 	if blink != v.blinkOn || bell != v.bellOn {
 		dirty = true
 	}
-	if v.status == "" || now.Sub(v.statusAt) >= statusEvery || focused != v.focused {
+	// The status line follows the clock at most 4 times a second, but the
+	// thinking cue and the focus hint at once.
+	if v.status == "" || now.Sub(v.statusAt) >= statusEvery || focused != v.focused || waiting != v.waiting {
 		if s := screen.StatusLine(st); s != v.status {
 			v.status, v.statusAt = s, now
 			dirty = true

@@ -109,10 +109,32 @@ func main() {
 	ebiten.SetTPS(game.TPS)
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
-	if err := ebiten.RunGame(g); err != nil {
+	if err := ebiten.RunGame(watched{g}); err != nil {
 		fail(err)
 	}
 }
+
+// watched tells the page when the running program changes (the header
+// explains each program), from the tick: a program starts or ends only
+// while the machine runs, and a sleeping page costs nothing.
+type watched struct{ *game.Game }
+
+func (w watched) Update() error {
+	err := w.Game.Update()
+	if p := w.Program(); p != shownProgram {
+		shownProgram = p
+		if p != "" {
+			lastProgram = p
+		}
+		if f := global.Get("z80ulmProgram"); f.Type() == js.TypeFunction {
+			f.Invoke(p)
+		}
+	}
+	return err
+}
+
+// shownProgram is the program the page was last told about.
+var shownProgram = "?"
 
 var g *game.Game
 
@@ -232,15 +254,12 @@ func current(set host.Settings) host.Settings {
 	return set
 }
 
-// keep saves, twice a second, what changed: drive A: to IndexedDB (through
-// the page) and the settings to localStorage.
+// keep saves, every half second, what changed: drive A: to IndexedDB
+// (through the page) and the settings to localStorage.
 func keep(set host.Settings, store js.Value) {
 	saveDisk := global.Get("z80ulmSaveDisk")
 	remembered := ""
 	for range time.Tick(500 * time.Millisecond) {
-		if p := g.Host.Stats().Program; p != "" {
-			lastProgram = p
-		}
 		if q := current(set).Query(); q != remembered {
 			store.Call("setItem", remember, q)
 			remembered = q

@@ -354,6 +354,13 @@ func (h *Host) TakeBell() bool {
 	return h.m.Terminal().TakeBell()
 }
 
+// Program is the running program's name, "" at the CCP prompt.
+func (h *Host) Program() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m.Program()
+}
+
 // Stats describes the machine and how it keeps time; the browser's
 // stats(), the status line and the benchmarks read it.
 type Stats struct {
