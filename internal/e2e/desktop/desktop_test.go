@@ -129,8 +129,9 @@ func TestDesktopKeys(t *testing.T) {
 
 // On a 1366x768 display, where a whole-number scale would leave half of
 // it empty: the window fills the height at a fractional scale and still
-// reads back pixel for pixel; a host directory is drive A: (-disk); a
-// lost focus dims the cursor and says so.
+// reads back pixel for pixel; a host directory is drive A: (-disk); a file
+// dropped on the window lands there; a lost focus dims the cursor and says
+// so.
 func TestDesktopScaleDiskFocus(t *testing.T) {
 	dir := t.TempDir()
 	hello := append([]byte{0x0E, 0x09, 0x11, 0x09, 0x01, 0xCD, 0x05, 0x00, 0xC9}, "HI FROM HELLO\r\n$"...)
@@ -138,7 +139,7 @@ func TestDesktopScaleDiskFocus(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := startX(t, 1366, 768)
-	game(t, d, "-fullscreen", "-disk", dir, "-run", "HELLO")
+	game(t, d, "-fullscreen", "-disk", dir, "-writable", "-run", "HELLO")
 	w := d.window(t)
 	d.focus(w)
 	lines := waitScreen(t, d, "HELLO's output", 60*time.Second, func(lines []string, status string) bool {
@@ -152,6 +153,23 @@ func TestDesktopScaleDiskFocus(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "A>HELLO") {
 		t.Errorf("the display reads:\n%s", strings.Join(lines, "\n"))
 	}
+	// A file dropped on the window lands on drive A: (here the directory).
+	notes := filepath.Join(t.TempDir(), "Notes 1.txt")
+	if err := os.WriteFile(notes, []byte("DROPPED ON THE WINDOW\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.drop(t, w, notes)
+	waitScreen(t, d, "the drop's notice", 10*time.Second, func(lines []string, status string) bool {
+		return strings.Contains(status, "NOTES1.TXT is on A:")
+	})
+	d.tap(t, "type notes1.txt\r", 12*time.Millisecond)
+	waitScreen(t, d, "TYPE NOTES1.TXT", 20*time.Second, func(lines []string, status string) bool {
+		return strings.Contains(strings.Join(lines, "\n"), "DROPPED ON THE WINDOW") && testkit.LastLine(lines) == "A>"
+	})
+	if b, err := os.ReadFile(filepath.Join(dir, "NOTES1.TXT")); err != nil || !strings.HasPrefix(string(b), "DROPPED") {
+		t.Errorf("the dropped file in the -disk directory: %q, %v", b, err)
+	}
+
 	d.focus(0)
 	waitScreen(t, d, "the hint without the focus", 10*time.Second, func(lines []string, status string) bool {
 		return strings.Contains(status, "click the window to type")
