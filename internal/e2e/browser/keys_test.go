@@ -25,6 +25,13 @@ func TestKeys(t *testing.T) {
 	}
 	listing := func(p page) bool { return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "GUESS") }
 
+	// A paste lands in the console queue, its line end as Enter.
+	s.eval(`(() => { const dt = new DataTransfer(); dt.setData("text/plain", "dir\n");
+		document.getElementById("kbd").dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true})); })()`, nil)
+	s.waitFor("DIR after a paste", 20*time.Second, listing)
+	s.do(chromedp.KeyEvent("\r")) // a fresh prompt for what follows
+	s.waitFor("A>", 10*time.Second, atCCP)
+
 	// "xdir", Home, Delete, End, Enter: the CCP runs DIR.
 	s.do(chromedp.KeyEvent("xdir"), chromedp.KeyEvent(kb.Home), chromedp.KeyEvent(kb.Delete), chromedp.KeyEvent(kb.End), chromedp.KeyEvent("\r"))
 	p = s.waitFor("DIR after Home, Delete, End", 20*time.Second, listing)

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -197,5 +198,34 @@ func TestPhone(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	fills(t, s.read())
 	s.shot("browser-phone-landscape")
+	s.noErrors()
+}
+
+// Any window: the screen fills 90 % of the width or the height it has, at
+// whole and fractional scales and on a high-DPI display, and reads back
+// pixel for pixel (nearest-neighbour scaling does not blur the font).
+func TestSizes(t *testing.T) {
+	s := start(t, laptop, 3*time.Minute)
+	s.open("?run=&turbo=1")
+	for _, size := range []struct {
+		w, h  int64
+		scale float64
+	}{{800, 600, 1}, {1366, 768, 1}, {1920, 1080, 1}, {1280, 800, 2}, {1024, 1366, 2}} {
+		s.do(chromedp.EmulateViewport(size.w, size.h, chromedp.EmulateScale(size.scale)))
+		p := s.waitFor("the page at the new size", 10*time.Second, func(p page) bool {
+			return p.Width == float64(size.w) && p.Stats.ScreenW > 0 && p.Stats.ScreenW <= p.Width
+		})
+		time.Sleep(300 * time.Millisecond) // the next frame
+		p = s.read()
+		fills(t, p)
+		seen, err := testkit.Decode(s.shot(fmt.Sprintf("browser-%dx%d@%g", size.w, size.h, size.scale)))
+		if err != nil {
+			t.Errorf("%dx%d@%g: reading the screenshot: %v", size.w, size.h, size.scale, err)
+			continue
+		}
+		if !strings.HasPrefix(seen[0], "64K CP/M 2.2") || strings.TrimSpace(seen[1]) != "A>" {
+			t.Errorf("%dx%d@%g: the screenshot reads:\n%s", size.w, size.h, size.scale, strings.Join(seen, "\n"))
+		}
+	}
 	s.noErrors()
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"z80ulm/internal/testkit"
 )
 
 // The share link opens the same program at the same clock in a browser
@@ -38,6 +40,11 @@ func TestShareLink(t *testing.T) {
 	// The first browser comes back to the bare page: the last program and
 	// the clock are remembered. Quitting CHAT and running GUESS makes
 	// GUESS the last program.
+	hello := testkit.ChatSeed[0]
+	a.do(chromedp.KeyEvent(hello.Q + "\r"))
+	if got, _ := a.answer(hello.Q); got != hello.A {
+		t.Errorf("CHAT answered %q to %q, want %q", got, hello.Q, hello.A)
+	}
 	a.do(chromedp.KeyEvent("!\r"))
 	a.waitFor("A> after CHAT", 20*time.Second, atCCP)
 	a.do(chromedp.KeyEvent("guess\r"))
