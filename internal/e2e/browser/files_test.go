@@ -115,8 +115,21 @@ func TestDropRunReloadDownload(t *testing.T) {
 		return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "HELLO FROM A DROPPED FILE")
 	})
 
-	// Download HELLO.TXT from the Files panel.
+	// The Files panel's "add files" button picks a file from the host.
 	dir := t.TempDir()
+	picked := filepath.Join(dir, "Picked.com")
+	if err := os.WriteFile(picked, com, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.do(chromedp.Click("#files-button", chromedp.ByID), chromedp.SetUploadFiles("#pick", []string{picked}, chromedp.ByID))
+	s.waitFor("the picked file", 10*time.Second, func(p page) bool { return strings.Contains(p.Stats.Notice, "PICKED.COM is on A:") })
+	var listed string
+	s.eval(`document.getElementById("file-list").innerText`, &listed)
+	if !strings.Contains(listed, "PICKED.COM") || !strings.Contains(listed, "HELLO.TXT") {
+		t.Errorf("the Files panel lists:\n%s", listed)
+	}
+
+	// Download HELLO.TXT from the Files panel.
 	done := make(chan string, 1)
 	chromedp.ListenTarget(s.ctx, func(ev any) {
 		if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
@@ -124,7 +137,6 @@ func TestDropRunReloadDownload(t *testing.T) {
 		}
 	})
 	s.do(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllowAndName).WithDownloadPath(dir).WithEventsEnabled(true))
-	s.do(chromedp.Click("#files-button", chromedp.ByID))
 	s.do(chromedp.Click(`//tr[td[1][text()="HELLO.TXT"]]//button[text()="download"]`, chromedp.BySearch))
 	select {
 	case guid := <-done:
