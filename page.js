@@ -6,11 +6,15 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const kbd = $("kbd"), keyrow = $("keyrow"), hint = $("hint"), about = $("about");
+  kbd.style.cursor = "default"; // the screen, not a text field, is under the pointer
   const root = document.documentElement;
   const coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
   let touch = coarse;
   window.z80ulmTouch = touch;
-  if (touch) root.classList.add("touch");
+  if (touch) {
+    root.classList.add("touch");
+    hint.textContent = "tap the screen to type";
+  }
   let started = false;
 
   // ---- what each program wants --------------------------------------------
