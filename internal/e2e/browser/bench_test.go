@@ -2,7 +2,6 @@ package browser
 
 import (
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -113,10 +112,12 @@ func median(xs []float64) float64 {
 func BenchmarkBrowserClock(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s := start(b, laptop, 12*time.Minute)
-		real := measureClock(s, "?run="+url.QueryEscape(testkit.GuessElephant)+"&turbo=0", 3, true)
-		turbo := measureClock(s, "?run="+url.QueryEscape(testkit.GuessElephant)+"&turbo=1", 40, false)
+		// The page as a visitor opens it: GUESS with a secret of its
+		// choosing (the rate does not depend on the answers).
+		real := measureClock(s, "?run=GUESS&turbo=0", 3, true)
+		turbo := measureClock(s, "?run=GUESS&turbo=1", 40, false)
 		loads := []float64{real.toPrompt, turbo.toPrompt}
-		p := s.open("?run=" + url.QueryEscape(testkit.GuessElephant) + "&turbo=0")
+		p := s.open("?run=GUESS&turbo=0")
 		loads = append(loads, p.Stats.PageToPromptMs)
 		b.ReportMetric(median(real.rates), "MHz-realtime")
 		b.ReportMetric(float64(real.missed), "missed-frames")
