@@ -12,7 +12,6 @@ require (
 	github.com/schollz/progressbar/v3 v3.18.0
 	golang.org/x/image v0.24.0
 	golang.org/x/term v0.30.0
-	gonum.org/v1/gonum v0.15.1
 	gonum.org/v1/plot v0.15.2
 )
 
@@ -41,4 +40,5 @@ require (
 	golang.org/x/sync v0.12.0 // indirect
 	golang.org/x/sys v0.31.0 // indirect
 	golang.org/x/text v0.23.0 // indirect
+	gonum.org/v1/gonum v0.15.1 // indirect
 )
