@@ -100,8 +100,11 @@
       tr.insertCell().appendChild(rm);
     }
   }
-  function download(name) {
-    const url = URL.createObjectURL(new Blob([call("readFile", name)], { type: "application/octet-stream" }));
+  function download(name) { saveAs(name, call("readFile", name)); }
+  // saveAs offers bytes (or a Blob) as a download named name; the teach
+  // panel (teach.js) uses it too.
+  function saveAs(name, data) {
+    const url = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
     const a = document.createElement("a");
     a.href = url;
     a.download = name;
@@ -110,6 +113,7 @@
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
+  window.z80ulmSaveAs = saveAs;
   $("pick-button").addEventListener("click", () => $("pick").click());
   $("pick").addEventListener("change", async (e) => { await putFiles(e.target.files); e.target.value = ""; listFiles(); });
   $("reset-button").addEventListener("click", () => {
@@ -247,7 +251,10 @@
   // screen dims its cursor and says how to get it back.
   const control = (t) => t.closest && t.closest("button, a, input, select, label, .panel, #keyrow");
   document.addEventListener("mousedown", (e) => {
-    if (e.target !== kbd && !control(e.target)) {
+    if (e.target === kbd) return;
+    if (e.target.closest && e.target.closest("button")) {
+      e.preventDefault(); // a button acts without taking the focus
+    } else if (!control(e.target)) {
       e.preventDefault();
       kbd.focus({ preventScroll: true });
     }
