@@ -25,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,7 +134,7 @@ func runKnowledge(path, out string, heldout []string, opt knowledge.Options, qui
 // runSecrets writes one training file per sheet. Its header carries what
 // the trainer writes into the model's metadata (secret, category, names).
 func runSecrets(bankPath, dir, only, heldoutDir string, heldout []string, out string, opt knowledge.Options, quiet bool) error {
-	bank, sheets, err := secret.Load(os.DirFS("."), bankPath, dir)
+	bank, sheets, err := secret.Load(osFS{}, bankPath, dir)
 	if err != nil {
 		return err
 	}
@@ -226,3 +227,9 @@ func stats(w io.Writer, prefix string, lines []knowledge.Line, st knowledge.Stat
 	}
 	fmt.Fprintf(w, "  %s\n", strings.Join(parts, ", "))
 }
+
+// osFS opens paths as the operating system does (relative to the working
+// directory, or absolute), which os.DirFS does not.
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
