@@ -14,6 +14,8 @@ package secret
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"z80ulm/tools/gendata/knowledge"
@@ -27,8 +29,32 @@ import (
 type Bank struct {
 	Knowledge  *knowledge.Knowledge // templates, settings and the defaults (Facts)
 	Attributes []*Attribute         // in the bank's order
+	Scales     []*Scale             // in the bank's order
 	byName     map[string]*Attribute
 }
+
+// Scale is a measure things are compared by ("size", "weight"): everyday
+// things with their value, asked through a kind with inverted patterns
+// ("is it bigger than a cat" / "is it smaller than a cat"). A sheet that
+// gives the secret's own value ("size: 0.5") answers every one of them:
+// YES when it is at least Factor times the thing's, NO when at most
+// 1/Factor, MAYBE between. These answers are defaults: the sheet's
+// attributes and facts win where they ask the same question.
+type Scale struct {
+	Name, Kind string
+	Items      []ScaleItem
+	knowledge.Source
+}
+
+// ScaleItem is one thing of a scale and its value.
+type ScaleItem struct {
+	Item  string
+	Value float64
+}
+
+// Factor is how many times bigger (or heavier) a secret must be than a
+// thing for YES; between 1/Factor and Factor the answer is MAYBE.
+const Factor = 2
 
 // Attribute is one property every secret has an answer to, asked in many
 // ways. Question is how the teach form shows it, and is asked too.
@@ -77,6 +103,8 @@ func ParseBank(r io.Reader, name string) (*Bank, []error) {
 			errs = append(errs, s.Errorf("\"secret:\" belongs in a sheet, not in the bank"))
 		case len(words) > 0 && words[0] == "attribute":
 			errs = append(errs, b.declare(s)...)
+		case len(words) > 0 && words[0] == "scale":
+			errs = append(errs, b.scale(s)...)
 		default:
 			ok, e := kn.Setting(s)
 			errs = append(errs, e...)
@@ -88,6 +116,17 @@ func ParseBank(r io.Reader, name string) (*Bank, []error) {
 	for _, k := range []string{kindGuess, kindPlural, kindFree} {
 		if kn.Templates[k] == nil {
 			errs = append(errs, fmt.Errorf("%s:1: no \"template %s:\" line (the bank needs templates %s, %s and %s)", name, k, kindGuess, kindPlural, kindFree))
+		}
+	}
+	for _, sc := range b.Scales {
+		if t := kn.Templates[sc.Kind]; t == nil || len(t.Inverted) == 0 {
+			errs = append(errs, fmt.Errorf("%s: scale %q: kind %q needs a template and inverted patterns (\"template %s:\" and \"invert %s:\")", sc.Where(), sc.Name, sc.Kind, sc.Kind, sc.Kind))
+			continue
+		}
+		for _, it := range sc.Items {
+			if _, e := kn.Fact(sc.Kind, "YES", []string{it.Item}, sc.Source); len(e) > 0 {
+				errs = append(errs, e...)
+			}
 		}
 	}
 	for _, a := range b.Attributes {
@@ -161,9 +200,8 @@ func (b *Bank) declare(s knowledge.Statement) []error {
 	if prev := b.byName[name]; prev != nil {
 		return []error{s.Errorf("attribute %q again (first at %s)", name, prev.Where())}
 	}
-	switch name {
-	case "secret", "category", "names", "plural", "misspelled", "not", "attribute":
-		return []error{s.Errorf("%q is a word of the sheet format, not an attribute name", name)}
+	if sheetWords[name] || b.scaleNamed(name) != nil {
+		return []error{s.Errorf("%q is a word of the sheet format or a scale, not an attribute name", name)}
 	}
 	a := &Attribute{Name: name, Question: strings.TrimRight(strings.ToLower(s.Body[0]), "?! "), Source: s.Source}
 	a.Source.Text = s.Body[0]
@@ -171,6 +209,47 @@ func (b *Bank) declare(s knowledge.Statement) []error {
 	b.byName[name] = a
 	return nil
 }
+
+// scale records "scale NAME KIND: thing value | thing value".
+func (b *Bank) scale(s knowledge.Statement) []error {
+	words := s.Words()
+	if len(words) != 3 {
+		return []error{s.Errorf("want \"scale NAME KIND: thing value | thing value\"")}
+	}
+	sc := &Scale{Name: words[1], Kind: words[2], Source: s.Source}
+	if err := checkName(sc.Name); err != nil {
+		return []error{s.Errorf("scale %q: %v", sc.Name, err)}
+	}
+	if b.byName[sc.Name] != nil || b.scaleNamed(sc.Name) != nil || sheetWords[sc.Name] {
+		return []error{s.Errorf("scale %q: the name is taken (an attribute, another scale or a word of the sheet format)", sc.Name)}
+	}
+	var errs []error
+	for _, it := range s.Body {
+		k := strings.LastIndexByte(it, ' ')
+		v, err := strconv.ParseFloat(it[k+1:], 64)
+		if k < 0 || err != nil || !(v > 0) || math.IsInf(v, 0) {
+			errs = append(errs, s.Errorf("scale %q: %q: want a thing and its value above 0 (\"cat 0.5\")", sc.Name, it))
+			continue
+		}
+		sc.Items = append(sc.Items, ScaleItem{Item: it[:k], Value: v})
+	}
+	b.Scales = append(b.Scales, sc)
+	return errs
+}
+
+// scaleNamed returns the scale called name, or nil.
+func (b *Bank) scaleNamed(name string) *Scale {
+	for _, sc := range b.Scales {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	return nil
+}
+
+// sheetWords are the keys of the sheet format.
+var sheetWords = map[string]bool{"secret": true, "category": true, "names": true, "plural": true, "misspelled": true,
+	"not": true, "attribute": true, "scale": true}
 
 // checkName accepts attribute names: lower-case letters, digits and '-'.
 func checkName(name string) error {

@@ -34,6 +34,7 @@ func Generate(b *Bank, sh *Sheet, others []*Sheet, opt knowledge.Options) ([]kno
 	}
 	kn.Facts = append(kn.Facts, sh.Facts...)
 	kn.Facts = append(kn.Facts, sh.Free...)
+	kn.Facts = append(kn.Facts, measured(b, sh)...)
 	kn.Facts = append(kn.Facts, b.Knowledge.Facts...)
 	for _, o := range others {
 		if o.Secret == sh.Secret {
@@ -45,4 +46,47 @@ func Generate(b *Bank, sh *Sheet, others []*Sheet, opt knowledge.Options) ([]kno
 		}
 	}
 	return knowledge.Generate(&kn, opt)
+}
+
+// measured answers the bank's scales from the sheet's measures: a default
+// fact per thing (YES, NO or MAYBE by the ratio of the values), leaving
+// out the secret's own names ("is it bigger than a cat" means nothing for
+// the cat).
+func measured(b *Bank, sh *Sheet) []knowledge.Fact {
+	own := map[string]bool{}
+	for _, list := range [][]string{sh.Names, sh.Plural} {
+		for _, n := range list {
+			for _, e := range knowledge.Expand(n) {
+				own[e] = true
+			}
+		}
+	}
+	var facts []knowledge.Fact
+	for _, sc := range b.Scales {
+		m, ok := sh.Measures[sc.Name]
+		if !ok {
+			continue
+		}
+		src := knowledge.Source{File: m.File, Line: m.Line, Via: fmt.Sprintf("scale %s, %s", sc.Name, sc.Where())}
+		by := map[string][]string{}
+		for _, it := range sc.Items {
+			if own[it.Item] {
+				continue
+			}
+			ans := "MAYBE"
+			switch r := m.Value / it.Value; {
+			case r >= Factor:
+				ans = "YES"
+			case r <= 1/float64(Factor):
+				ans = "NO"
+			}
+			by[ans] = append(by[ans], it.Item)
+		}
+		for _, ans := range []string{"YES", "NO", "MAYBE"} {
+			if len(by[ans]) > 0 {
+				facts = append(facts, knowledge.Fact{Kind: sc.Kind, Answer: ans, Items: by[ans], Source: src, Default: true})
+			}
+		}
+	}
+	return facts
 }

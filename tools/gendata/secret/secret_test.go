@@ -273,3 +273,55 @@ func FuzzParseBank(f *testing.F) {
 		}
 	})
 }
+
+// A scale answers every thing by the ratio of the values, leaves out the
+// secret's own names, and gives way to the sheet's facts.
+func TestScale(t *testing.T) {
+	text := bankText + "scale size bigger: mouse 0.1 | cat 0.5 | horse 2.4 | elephant 6 | bus 12\n"
+	b := parseBank(t, text)
+	el := parseSheet(t, b, "ELEPHANT.txt", elephantText+"size: 6\nbigger NO: bus\n")
+	got := lines(t, b, el, nil, knowledge.Options{Seed: 1, Typos: -1, Wraps: -1, Patterns: -1})
+	for _, want := range []string{
+		"is it bigger than a mouse|YES", "is it smaller than a mouse|NO", "is it bigger than a horse|YES",
+		"is it bigger than a bus|NO", "is it smaller than a bus|YES",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("missing %q in %q", want, got)
+		}
+	}
+	for _, l := range got {
+		if strings.Contains(l, "than an elephant") {
+			t.Errorf("the secret is compared with itself: %q", l)
+		}
+	}
+	cat := parseSheet(t, b, "CAT.txt", catText+"size: 0.5\n")
+	got = lines(t, b, cat, nil, knowledge.Options{Seed: 1, Typos: -1, Wraps: -1, Patterns: -1})
+	for _, want := range []string{"is it bigger than a mouse|YES", "is it bigger than an elephant|NO", "is it bigger than a horse|NO"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("cat: missing %q", want)
+		}
+	}
+	// 0.5 against 0.5 and 0.4 .. 1: within a factor of two, MAYBE.
+	b = parseBank(t, bankText+"scale size bigger: dog 0.9 | breadbox 0.4\n")
+	cat = parseSheet(t, b, "CAT.txt", catText+"size: 0.5\n")
+	got = lines(t, b, cat, nil, knowledge.Options{Seed: 1, Typos: -1, Wraps: -1, Patterns: -1})
+	for _, want := range []string{"is it bigger than a dog|MAYBE", "is it smaller than a breadbox|MAYBE"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("cat: missing %q", want)
+		}
+	}
+	for _, c := range []struct{ text, want string }{
+		{bankText + "scale size bigger: cat\n", "want a thing and its value above 0"},
+		{bankText + "scale size bigger: cat -1\n", "want a thing and its value above 0"},
+		{bankText + "scale size has: cat 1\n", "needs a template and inverted patterns"},
+		{bankText + "scale alive bigger: cat 1\n", "the name is taken"},
+	} {
+		if _, errs := ParseBank(strings.NewReader(c.text), "bank.txt"); len(errs) == 0 || !strings.Contains(errs[0].Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.text, errs, c.want)
+		}
+	}
+	if _, errs := ParseSheet(strings.NewReader(catText+"size: big\n"), "CAT.txt", parseBank(t, text)); len(errs) == 0 ||
+		!strings.Contains(errs[0].Error(), "CAT.txt:7: size: want a number above 0") {
+		t.Errorf("size: big: %v", errs)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
+	"strconv"
 	"strings"
 
 	"z80ulm/model"
@@ -19,9 +21,10 @@ type Sheet struct {
 	// through "plural"; Misspelled win too but are not the secret's names
 	// (they are not written into the model's metadata).
 	Names, Plural, Misspelled []string
-	Answers                   map[string]Answer // attribute name -> its answer
-	Facts                     []knowledge.Fact  // "KIND ANSWER: items" through the bank's templates
-	Free                      []knowledge.Fact  // "question|ANSWER", asked through the bank's "q"
+	Answers                   map[string]Answer  // attribute name -> its answer
+	Measures                  map[string]Measure // scale name -> the secret's value
+	Facts                     []knowledge.Fact   // "KIND ANSWER: items" through the bank's templates
+	Free                      []knowledge.Fact   // "question|ANSWER", asked through the bank's "q"
 	File                      string
 	nameFacts, missFacts      []knowledge.Fact // names and plurals, misspellings: WIN facts
 }
@@ -29,6 +32,12 @@ type Sheet struct {
 // Answer is a sheet's answer to one attribute, and where it is written.
 type Answer struct {
 	Answer string // YES, NO or MAYBE
+	knowledge.Source
+}
+
+// Measure is a sheet's value on one of the bank's scales ("size: 0.5").
+type Measure struct {
+	Value float64
 	knowledge.Source
 }
 
@@ -42,7 +51,7 @@ const MaxSecret = 8
 // returned, each an error starting with "name:line: ".
 func ParseSheet(r io.Reader, name string, b *Bank) (*Sheet, []error) {
 	stmts, errs := knowledge.Statements(r, name)
-	sh := &Sheet{Answers: map[string]Answer{}, File: name}
+	sh := &Sheet{Answers: map[string]Answer{}, Measures: map[string]Measure{}, File: name}
 	kn := b.Knowledge
 	seen := map[string]knowledge.Source{} // one-word keys given once
 	var secretAt knowledge.Source
@@ -135,6 +144,13 @@ func ParseSheet(r io.Reader, name string, b *Bank) (*Sheet, []error) {
 			default:
 				sh.Misspelled = f.Items
 			}
+		case b.scaleNamed(key) != nil:
+			v, err := strconv.ParseFloat(strings.Join(s.Body, " "), 64)
+			if err != nil || !(v > 0) || math.IsInf(v, 0) || len(s.Body) != 1 {
+				fail("%s: want a number above 0 (the bank's scale %q says its unit)", key, key)
+				continue
+			}
+			sh.Measures[key] = Measure{Value: v, Source: s.Source}
 		case key == "YES" || key == "NO" || key == "MAYBE":
 			for _, name := range s.Body {
 				if b.byName[name] == nil {
@@ -148,7 +164,7 @@ func ParseSheet(r io.Reader, name string, b *Bank) (*Sheet, []error) {
 				sh.Answers[name] = Answer{Answer: key, Source: s.Source}
 			}
 		default:
-			fail("%q: want secret, category, names, plural, misspelled, YES, NO, MAYBE (attributes), \"KIND ANSWER: items\" or \"question|ANSWER\"", key)
+			fail("%q: want secret, category, names, plural, misspelled, YES, NO, MAYBE (attributes), a scale, \"KIND ANSWER: items\" or \"question|ANSWER\"", key)
 		}
 	}
 	where := fmt.Sprintf("%s:1", name)
