@@ -192,14 +192,8 @@ func TestSheetErrors(t *testing.T) {
 		{"secret: X\nis it big|YES\n  | is it large", "s.txt:3: continuation line"},
 	} {
 		_, errs := ParseSheet(strings.NewReader(c.text), "s.txt", b)
-		found := false
-		for _, e := range errs {
-			found = found || strings.Contains(e.Error(), c.want)
-			if !strings.HasPrefix(e.Error(), "s.txt:") {
-				t.Errorf("%q: error without a position: %v", c.text, e)
-			}
-		}
-		if !found {
+		positioned(t, errs, "s.txt")
+		if !containsError(errs, c.want) {
 			t.Errorf("%q: errors %v, want one containing %q", c.text, errs, c.want)
 		}
 	}
@@ -220,15 +214,29 @@ func TestBankErrors(t *testing.T) {
 		{bankText + "attribute is: is it", "has the name of a kind"},
 	} {
 		_, errs := ParseBank(strings.NewReader(c.text), "bank.txt")
-		found := false
-		for _, e := range errs {
-			found = found || strings.Contains(e.Error(), c.want)
-			if !strings.HasPrefix(e.Error(), "bank.txt:") {
-				t.Errorf("error without a position: %v", e)
-			}
-		}
-		if !found {
+		positioned(t, errs, "bank.txt")
+		if !containsError(errs, c.want) {
 			t.Errorf("errors %v, want one containing %q", errs, c.want)
+		}
+	}
+}
+
+// containsError reports whether one of errs says want.
+func containsError(errs []error, want string) bool {
+	for _, e := range errs {
+		if strings.Contains(e.Error(), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// positioned fails unless every error starts with "file:".
+func positioned(t *testing.T, errs []error, file string) {
+	t.Helper()
+	for _, e := range errs {
+		if !strings.HasPrefix(e.Error(), file+":") {
+			t.Fatalf("error without position: %v", e)
 		}
 	}
 }
@@ -243,11 +251,7 @@ func FuzzParseSheet(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		sh, errs := ParseSheet(strings.NewReader(text), "f.txt", b)
-		for _, e := range errs {
-			if !strings.HasPrefix(e.Error(), "f.txt:") {
-				t.Fatalf("error without position: %v", e)
-			}
-		}
+		positioned(t, errs, "f.txt")
 		if len(errs) > 0 {
 			return
 		}
@@ -266,11 +270,7 @@ func FuzzParseBank(f *testing.F) {
 	f.Add("template: \nattribute : \n: x\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		_, errs := ParseBank(strings.NewReader(text), "f.txt")
-		for _, e := range errs {
-			if !strings.HasPrefix(e.Error(), "f.txt:") {
-				t.Fatalf("error without position: %v", e)
-			}
-		}
+		positioned(t, errs, "f.txt")
 	})
 }
 
