@@ -14,8 +14,8 @@ import (
 	"strings"
 )
 
-// Knowledge is a parsed knowledge file. The format is documented at the top
-// of assets/guess/knowledge.txt; in short, one statement per line:
+// Knowledge is a parsed knowledge file. The format is in docs/DESIGN.md,
+// section 6; in short, one statement per line:
 //
 //	secret: ELEPHANT                        the thing to guess (metadata)
 //	template KIND: pattern | pattern ...    how a KIND of fact is asked
@@ -23,6 +23,7 @@ import (
 //	KIND ANSWER: item | item ...            facts: every item under every pattern
 //	gibberish ANSWER: N                     N random letter strings -> ANSWER
 //	phrasings [ANSWER]: N | all             phrasings per item (by answer)
+//	first [ANSWER]: N                       the first N phrasings always among them
 //	typos [ANSWER]: N                       slipped copies per line (by answer)
 //	wrap before: word | word ...            small words put before a question
 //	wrap after: word | word ...             ... or after it ("so is it big then")
