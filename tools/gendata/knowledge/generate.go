@@ -194,7 +194,7 @@ func (g *generator) knowledge(kn *Knowledge) {
 						cs = append(cs, phrasing{pat, Invert(f.Answer), p, true})
 					}
 				}
-				keep := g.choose(cs, f.Answer)
+				keep := g.choose(cs, f.Kind, f.Answer)
 				for i, c := range cs {
 					g.fact(c, it, f, keep[i])
 				}
@@ -215,9 +215,12 @@ type phrasing struct {
 // canonical questions: one, or "first: N") and K minus those at random. Every item still meets
 // several phrasings and every phrasing many items, at a fraction of the
 // lines, which is what keeps training time in bounds.
-func (g *generator) choose(cs []phrasing, answer string) []bool {
+func (g *generator) choose(cs []phrasing, kind, answer string) []bool {
 	keep := make([]bool, len(cs))
-	k := g.setting(g.kn.Phrasings, answer, g.opt.Patterns)
+	k, ok := g.kn.KindPhrasings[kind]
+	if !ok {
+		k = g.setting(g.kn.Phrasings, answer, g.opt.Patterns)
+	}
 	if k <= 0 || len(cs) <= k {
 		for i := range keep {
 			keep[i] = true

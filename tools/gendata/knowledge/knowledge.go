@@ -23,6 +23,7 @@ import (
 //	KIND ANSWER: item | item ...            facts: every item under every pattern
 //	gibberish ANSWER: N                     N random letter strings -> ANSWER
 //	phrasings [ANSWER]: N | all             phrasings per item (by answer)
+//	phrasings KIND: N | all                 ... for a kind's items, whatever their answer
 //	first [ANSWER]: N                       the first N phrasings always among them
 //	typos [ANSWER]: N                       slipped copies per line (by answer)
 //	wrap before: word | word ...            small words put before a question
@@ -43,6 +44,10 @@ type Knowledge struct {
 	// Phrasings and Typos hold the per-answer settings; key "" is the
 	// default for answers not named. Phrasings 0 means every phrasing.
 	Phrasings map[string]int
+	// KindPhrasings holds "phrasings KIND:", which wins over the answer's
+	// setting for that kind's items (a persona's core words in every
+	// phrasing, the long tail sampled).
+	KindPhrasings map[string]int
 	// First holds how many of a kind's first phrasings (and first
 	// inverted ones) are always among those chosen (default 1): the forms
 	// players type most should never be sampled away.
@@ -191,7 +196,7 @@ func Statements(r io.Reader, name string) ([]Statement, []error) {
 
 // New returns an empty Knowledge, ready for Setting and Fact.
 func New() *Knowledge {
-	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, First: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
+	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, KindPhrasings: map[string]int{}, First: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
 }
 
 // Parse reads a knowledge file. All problems are returned, each an error
@@ -325,7 +330,10 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 		}
 	case "phrasings", "first", "typos", "wraps":
 		ans := strings.TrimSpace(strings.TrimPrefix(s.Head, words[0]))
-		if ans != "" {
+		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
+		if words[0] == "phrasings" && len(words) == 2 && strings.ToUpper(ans) != ans {
+			m = kn.KindPhrasings // lower case: a kind, not an answer
+		} else if ans != "" {
 			if err := checkAnswer(ans); err != nil {
 				fail("%v", err)
 				break
@@ -341,7 +349,6 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 				map[bool]string{true: " or all", false: ""}[words[0] == "phrasings"], body)
 			break
 		}
-		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
 		if _, dup := m[ans]; dup {
 			fail("%s for %q given twice", words[0], ans)
 			break
