@@ -6,7 +6,7 @@ GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] && echo || (command -v sudo >/dev/null && echo sudo -n))
 
-.PHONY: exercise bench-train bench-web all test bench eval assets assets-guess assets-chat serve web run deps deps-x11 deps-browser fuzz vet clean
+.PHONY: exercise bench-train bench-teach bench-web all test bench eval assets assets-guess assets-chat serve web run deps deps-x11 deps-browser fuzz vet clean
 
 all: test
 
@@ -83,6 +83,7 @@ bench:
 	$(GO) test -run=^$$ -bench=Shipped -benchtime=1x ./tools/pack
 	GOOS=js GOARCH=wasm $(GO) test -run=^$$ -bench=. -benchtime=5x -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec ./emu
 	$(MAKE) bench-train
+	$(MAKE) bench-teach
 	$(MAKE) bench-web
 
 # The instruction exerciser (owner: emu): random instruction streams over
@@ -93,16 +94,32 @@ EXERCISE ?= 5000000
 exercise: deps-x11
 	$(GO) test -count=1 -run=^TestExerciser$$ -v -timeout 60m ./emu -args -exercise $(EXERCISE)
 
-# Trainer (owner: train): the 20-questions data balanced to 20,000 lines in
-# four classes (YES/NO/MAYBE/WIN), default shape. Prints per epoch loss,
-# float accuracy, IntAcc, exact replies and held-out replies, then the
-# totals with the wall time, then the evaluation per class.
+# Trainer (owner: train): seconds per epoch of the default shape on 20,000
+# synthetic lines, natively and as WebAssembly under Node.js; then
+# ELEPHANT's lines balanced to 20,000 in four classes (YES/NO/MAYBE/WIN),
+# default shape: per epoch loss, float accuracy, IntAcc, exact replies and
+# far held-out replies, the totals with the wall time, the evaluation per
+# class.
 bench-train:
-	mkdir -p out
-	$(GO) run ./tools/gendata -q -knowledge assets/guess/knowledge.txt -seed 1 -heldout assets/guess/heldout.txt -o out/guess-gen.txt
-	$(GO) run ./tools/balance -per-class 5000 -seed 1 -o out/guess-20k.txt out/guess-gen.txt
-	$(GO) run ./tools/train -quiet -data out/guess-20k.txt -val assets/guess/heldout.txt -o out/guess-20k.model -plot out/guess-20k.png -seed 1
+	$(GO) test -run=^$$ -bench=Epoch -benchtime=1x ./tools/train/qat
+	GOOS=js GOARCH=wasm $(GO) test -run=^$$ -bench=Epoch/replies -benchtime=1x -exec=$(GOROOT)/lib/wasm/go_js_wasm_exec ./tools/train/qat
+	mkdir -p out/bench-train
+	$(GO) run ./tools/gendata -q -seed 1 -bank assets/guess/bank.txt -secrets assets/guess/secrets -secret ELEPHANT \
+	    -heldout-dir assets/guess/heldout -o out/bench-train
+	$(GO) run ./tools/balance -per-class 5000 -seed 1 -o out/guess-20k.txt out/bench-train/ELEPHANT.txt
+	$(GO) run ./tools/train -quiet -data out/guess-20k.txt -val assets/guess/heldout/far/ELEPHANT.txt -o out/guess-20k.model -plot out/guess-20k.png -seed 1
 	$(GO) run ./tools/train -eval -model out/guess-20k.model -data out/guess-20k.txt | sed -n '1,6p'
+
+# Teaching a secret (owner: trainer): GIRAFFE, a sheet of our own, with the
+# default plan, first through tools/teach (its time, and its far held-out
+# accuracy), then in headless chromium: seconds from pressing Train to the
+# first prompt of GUESS @GIRAFFE, the clock and frame rate while it trains
+# (and before), the far held-out accuracy of the downloaded .COM in emu,
+# and the same lesson natively (the same bytes).
+bench-teach: deps-browser
+	mkdir -p out
+	$(GO) run ./tools/teach -sheet tools/teach/testdata/GIRAFFE.txt -o out/GIRAFFE.COM -heldout tools/teach/testdata/GIRAFFE-heldout.txt
+	$(GO) test -count=1 -run=^$$ -bench=Teach -benchtime=1x -timeout 45m ./internal/e2e/browser
 
 # Browser (owner: game/web): headless chromium through window.z80ulm.stats():
 # the clock kept at 4 MHz, missed frames, turbo MHz, ms from page load to
