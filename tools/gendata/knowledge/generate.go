@@ -19,10 +19,11 @@ const (
 	FromTypo
 	FromGibberish
 	FromWrap
+	FromSwap
 )
 
 func (o Origin) String() string {
-	return [...]string{"knowledge", "llm", "typo", "gibberish", "wrap"}[o]
+	return [...]string{"knowledge", "llm", "typo", "gibberish", "wrap", "swap"}[o]
 }
 
 // Line is one generated training line.
@@ -58,11 +59,11 @@ type Options struct {
 
 // Stats counts what Generate made and dropped.
 type Stats struct {
-	Knowledge, LLM, Typos, Gibberish, Wraps int
-	DroppedHeldout                          int // would have equalled a held-out input
-	DroppedAmbiguous                        int // a slip or paraphrase that another answer also produced
-	DroppedLong                             int // longer than model.MaxInputLen
-	PerClass                                map[string]int
+	Knowledge, LLM, Typos, Gibberish, Wraps, Swaps int
+	DroppedHeldout                                 int // would have equalled a held-out input
+	DroppedAmbiguous                               int // a slip or paraphrase that another answer also produced
+	DroppedLong                                    int // longer than model.MaxInputLen
+	PerClass                                       map[string]int
 	// Contrasts are the questions one letter apart with different
 	// answers (neighbours.go); every phrasing of both is emitted.
 	Contrasts []Contrast
@@ -99,6 +100,7 @@ func Generate(kn *Knowledge, opt Options) ([]Line, Stats, []error) {
 		}
 	}
 	g.wraps()
+	g.swaps()
 	g.typos()
 	for _, gb := range kn.Gibberish {
 		g.gibberish(gb)
@@ -122,6 +124,8 @@ func Generate(kn *Knowledge, opt Options) ([]Line, Stats, []error) {
 			g.st.Gibberish++
 		case FromWrap:
 			g.st.Wraps++
+		case FromSwap:
+			g.st.Swaps++
 		}
 	}
 	return out, g.st, nil
@@ -386,6 +390,43 @@ func (g *generator) wraps() {
 				continue // asked already, by this fact or another
 			}
 			g.add(Line{Input: in, Answer: src.Answer, Origin: FromWrap, Src: src.Src})
+		}
+	}
+}
+
+// swaps adds copies of every clean line with one word said another way
+// ("swap WORD: alt | alt"): the slips and small words people put inside a
+// question ("is it a animal", "is this alive", "does it really fly").
+func (g *generator) swaps() {
+	if len(g.kn.SwapWords) == 0 {
+		return
+	}
+	n := len(g.lines)
+	for k := 0; k < n; k++ {
+		src := g.lines[k]
+		if src.hidden || (src.Origin != FromKnowledge && src.Origin != FromLLM) {
+			continue
+		}
+		words := strings.Fields(src.Input)
+		var at []int
+		for i, w := range words {
+			if _, ok := g.kn.Swaps[w]; ok {
+				at = append(at, i)
+			}
+		}
+		if len(at) == 0 {
+			continue
+		}
+		for c := g.setting(g.kn.SwapCopies, src.Answer, -1); c > 0; c-- {
+			i := at[g.rng.IntN(len(at))]
+			alts := g.kn.Swaps[words[i]]
+			w := append([]string(nil), words...)
+			w[i] = alts[g.rng.IntN(len(alts))]
+			in := normalize(strings.Join(w, " "))
+			if _, ok := g.index[in]; ok {
+				continue // asked already, by this fact or another
+			}
+			g.add(Line{Input: in, Answer: src.Answer, Origin: FromSwap, Src: src.Src})
 		}
 	}
 }

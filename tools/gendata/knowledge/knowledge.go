@@ -30,6 +30,8 @@ import (
 //	wrap after: word | word ...             ... or after it ("so is it big then")
 //	wraps [ANSWER]: N                       wrapped copies per line (by answer)
 //	slips: items | anywhere                 where slips fall (default anywhere)
+//	swap WORD: alt | alt ...                a word said another way ("a": "an")
+//	swaps [ANSWER]: N                       copies per line with one word swapped
 //
 // Lines that start with a space or a tab continue the previous statement's
 // list. Patterns hold {} (the item), {a} (the item after "a"/"an") or {s}
@@ -56,6 +58,12 @@ type Knowledge struct {
 	Wraps map[string]int
 	// WrapBefore and WrapAfter are the filler words of "wrap" lines.
 	WrapBefore, WrapAfter []string
+	// Swaps are the "swap WORD: alt | alt" lines (SwapWords in file
+	// order); SwapCopies the per-answer "swaps:" setting, copies of each
+	// line with one such word said another way.
+	Swaps      map[string][]string
+	SwapWords  []string
+	SwapCopies map[string]int
 	// SlipItems puts 3 of 4 slips on the fact's item ("is it alvie")
 	// rather than anywhere, where most would hit the pattern's words.
 	SlipItems bool
@@ -108,7 +116,7 @@ type Gibberish struct {
 
 // reserved words cannot name a kind of fact.
 var reserved = map[string]bool{"secret": true, "template": true, "invert": true, "gibberish": true,
-	"phrasings": true, "first": true, "typos": true, "wrap": true, "wraps": true, "slips": true}
+	"phrasings": true, "first": true, "typos": true, "swap": true, "swaps": true, "wrap": true, "wraps": true, "slips": true}
 
 // maxExpansions bounds what one bracketed pattern or item may expand to, so
 // a typo in the file cannot ask for millions of lines.
@@ -196,7 +204,8 @@ func Statements(r io.Reader, name string) ([]Statement, []error) {
 
 // New returns an empty Knowledge, ready for Setting and Fact.
 func New() *Knowledge {
-	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, KindPhrasings: map[string]int{}, First: map[string]int{}, Typos: map[string]int{}, Wraps: map[string]int{}}
+	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, KindPhrasings: map[string]int{}, First: map[string]int{},
+		Typos: map[string]int{}, Wraps: map[string]int{}, Swaps: map[string][]string{}, SwapCopies: map[string]int{}}
 }
 
 // Parse reads a knowledge file. All problems are returned, each an error
@@ -328,9 +337,25 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 		} else {
 			kn.WrapAfter = append(kn.WrapAfter, s.Body...)
 		}
-	case "phrasings", "first", "typos", "wraps":
+	case "swap":
+		if len(words) != 2 || strings.ContainsAny(words[1], "[]{}") {
+			fail("want \"swap WORD: alternative | alternative\"")
+			break
+		}
+		if _, dup := kn.Swaps[words[1]]; dup {
+			fail("swap %q given twice", words[1])
+			break
+		}
+		for _, w := range s.Body {
+			if strings.ContainsAny(w, "[]{}") {
+				fail("alternative %q: no brackets or placeholders here", w)
+			}
+		}
+		kn.Swaps[words[1]] = s.Body
+		kn.SwapWords = append(kn.SwapWords, words[1])
+	case "phrasings", "first", "typos", "wraps", "swaps":
 		ans := strings.TrimSpace(strings.TrimPrefix(s.Head, words[0]))
-		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps}[words[0]]
+		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps, "swaps": kn.SwapCopies}[words[0]]
 		if words[0] == "phrasings" && len(words) == 2 && strings.ToUpper(ans) != ans {
 			m = kn.KindPhrasings // lower case: a kind, not an answer
 		} else if ans != "" {

@@ -518,3 +518,50 @@ g NO: dog | cat | cow | pig | rat
 		t.Errorf("first: two: %v", errs)
 	}
 }
+
+// "swap WORD: alt" lines and "swaps: N" copy each clean line with one such
+// word said another way; lines without one are left alone.
+func TestSwaps(t *testing.T) {
+	text := `template a: is it {a} | does it have {a}
+a YES: animal | tail
+a NO: rock
+swap a: an
+swap an: a
+swap it: this | it really
+swaps: 1
+swaps NO: 0
+`
+	lines := generate(t, parse(t, text), Options{Seed: 2, Typos: 0, Patterns: -1})
+	alts := map[string][]string{"a": {"an"}, "an": {"a"}, "it": {"this", "it really"}}
+	var clean []string
+	n := 0
+	for _, l := range lines {
+		if l.Origin != FromSwap {
+			if l.Answer == "YES" {
+				clean = append(clean, l.Input)
+			}
+			continue
+		}
+		n++
+		ok := false
+		for _, c := range clean {
+			w := strings.Fields(c)
+			for i := range w {
+				for _, a := range alts[w[i]] {
+					v := append([]string(nil), w...)
+					v[i] = a
+					ok = ok || strings.Join(v, " ") == l.Input
+				}
+			}
+		}
+		if !ok || l.Answer != "YES" {
+			t.Errorf("swapped line %q|%s is no clean YES line with one word swapped", l.Input, l.Answer)
+		}
+	}
+	if n != len(clean) {
+		t.Errorf("%d swapped lines, want one per YES line (%d)", n, len(clean))
+	}
+	if _, errs := Parse(strings.NewReader("swap [a/b]: c"), "k.txt"); len(errs) != 1 || !strings.Contains(errs[0].Error(), "want \"swap WORD:") {
+		t.Errorf("swap with brackets: %v", errs)
+	}
+}
