@@ -219,8 +219,8 @@ func write(out, head string, lines []knowledge.Line) error {
 }
 
 func stats(w io.Writer, prefix string, lines []knowledge.Line, st knowledge.Stats) {
-	fmt.Fprintf(w, "gendata: %s%d lines: %d from facts, %d paraphrased, %d wrapped, %d swapped, %d slips, %d gibberish; dropped %d held-out, %d ambiguous, %d too long\n",
-		prefix, len(lines), st.Knowledge, st.LLM, st.Wraps, st.Swaps, st.Typos, st.Gibberish, st.DroppedHeldout, st.DroppedAmbiguous, st.DroppedLong)
+	fmt.Fprintf(w, "gendata: %s%d lines: %d from facts, %d paraphrased, %d wrapped, %d swapped, %d marked, %d slips, %d gibberish; dropped %d held-out, %d ambiguous, %d too long\n",
+		prefix, len(lines), st.Knowledge, st.LLM, st.Wraps, st.Swaps, st.Marks, st.Typos, st.Gibberish, st.DroppedHeldout, st.DroppedAmbiguous, st.DroppedLong)
 	var parts []string
 	for _, c := range knowledge.Classes(st.PerClass) {
 		parts = append(parts, fmt.Sprintf("%s %d (%.1f%%)", c, st.PerClass[c], 100*float64(st.PerClass[c])/float64(max(1, len(lines)))))

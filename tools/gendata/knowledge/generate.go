@@ -20,10 +20,11 @@ const (
 	FromGibberish
 	FromWrap
 	FromSwap
+	FromMark
 )
 
 func (o Origin) String() string {
-	return [...]string{"knowledge", "llm", "typo", "gibberish", "wrap", "swap"}[o]
+	return [...]string{"knowledge", "llm", "typo", "gibberish", "wrap", "swap", "mark"}[o]
 }
 
 // Line is one generated training line.
@@ -59,11 +60,11 @@ type Options struct {
 
 // Stats counts what Generate made and dropped.
 type Stats struct {
-	Knowledge, LLM, Typos, Gibberish, Wraps, Swaps int
-	DroppedHeldout                                 int // would have equalled a held-out input
-	DroppedAmbiguous                               int // a slip or paraphrase that another answer also produced
-	DroppedLong                                    int // longer than model.MaxInputLen
-	PerClass                                       map[string]int
+	Knowledge, LLM, Typos, Gibberish, Wraps, Swaps, Marks int
+	DroppedHeldout                                        int // would have equalled a held-out input
+	DroppedAmbiguous                                      int // a slip or paraphrase that another answer also produced
+	DroppedLong                                           int // longer than model.MaxInputLen
+	PerClass                                              map[string]int
 	// Contrasts are the questions one letter apart with different
 	// answers (neighbours.go); every phrasing of both is emitted.
 	Contrasts []Contrast
@@ -101,6 +102,7 @@ func Generate(kn *Knowledge, opt Options) ([]Line, Stats, []error) {
 	}
 	g.wraps()
 	g.swaps()
+	g.marks()
 	g.typos()
 	for _, gb := range kn.Gibberish {
 		g.gibberish(gb)
@@ -126,6 +128,8 @@ func Generate(kn *Knowledge, opt Options) ([]Line, Stats, []error) {
 			g.st.Wraps++
 		case FromSwap:
 			g.st.Swaps++
+		case FromMark:
+			g.st.Marks++
 		}
 	}
 	return out, g.st, nil
@@ -428,6 +432,27 @@ func (g *generator) swaps() {
 			}
 			g.add(Line{Input: in, Answer: src.Answer, Origin: FromSwap, Src: src.Src})
 		}
+	}
+}
+
+// marks adds, with "marks: N", a copy ending in "?" of every clean line
+// that ends without one: a trailing "?" must never change the answer, and
+// a model that met a question only one way can be thrown by the other.
+func (g *generator) marks() {
+	n := len(g.lines)
+	for k := 0; k < n; k++ {
+		src := g.lines[k]
+		if src.hidden || (src.Origin != FromKnowledge && src.Origin != FromLLM) || strings.HasSuffix(src.Input, "?") {
+			continue
+		}
+		if g.setting(g.kn.Marks, src.Answer, -1) <= 0 {
+			continue
+		}
+		in := strings.TrimRight(src.Input, "!. ") + "?"
+		if _, ok := g.index[in]; ok {
+			continue
+		}
+		g.add(Line{Input: in, Answer: src.Answer, Origin: FromMark, Src: src.Src})
 	}
 }
 

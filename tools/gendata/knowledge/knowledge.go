@@ -32,6 +32,7 @@ import (
 //	slips: items | anywhere                 where slips fall (default anywhere)
 //	swap WORD: alt | alt ...                a word said another way ("a": "an")
 //	swaps [ANSWER]: N                       copies per line with one word swapped
+//	marks [ANSWER]: 0 | 1                   a copy ending in "?" of each line without
 //
 // Lines that start with a space or a tab continue the previous statement's
 // list. Patterns hold {} (the item), {a} (the item after "a"/"an") or {s}
@@ -64,6 +65,9 @@ type Knowledge struct {
 	Swaps      map[string][]string
 	SwapWords  []string
 	SwapCopies map[string]int
+	// Marks is the per-answer "marks:" setting: 1 gives every clean line
+	// that does not end in "?" a copy that does.
+	Marks map[string]int
 	// SlipItems puts 3 of 4 slips on the fact's item ("is it alvie")
 	// rather than anywhere, where most would hit the pattern's words.
 	SlipItems bool
@@ -116,7 +120,7 @@ type Gibberish struct {
 
 // reserved words cannot name a kind of fact.
 var reserved = map[string]bool{"secret": true, "template": true, "invert": true, "gibberish": true,
-	"phrasings": true, "first": true, "typos": true, "swap": true, "swaps": true, "wrap": true, "wraps": true, "slips": true}
+	"phrasings": true, "first": true, "typos": true, "swap": true, "swaps": true, "marks": true, "wrap": true, "wraps": true, "slips": true}
 
 // maxExpansions bounds what one bracketed pattern or item may expand to, so
 // a typo in the file cannot ask for millions of lines.
@@ -205,7 +209,7 @@ func Statements(r io.Reader, name string) ([]Statement, []error) {
 // New returns an empty Knowledge, ready for Setting and Fact.
 func New() *Knowledge {
 	return &Knowledge{Templates: map[string]*Template{}, Phrasings: map[string]int{}, KindPhrasings: map[string]int{}, First: map[string]int{},
-		Typos: map[string]int{}, Wraps: map[string]int{}, Swaps: map[string][]string{}, SwapCopies: map[string]int{}}
+		Typos: map[string]int{}, Wraps: map[string]int{}, Swaps: map[string][]string{}, SwapCopies: map[string]int{}, Marks: map[string]int{}}
 }
 
 // Parse reads a knowledge file. All problems are returned, each an error
@@ -353,9 +357,9 @@ func (kn *Knowledge) Setting(s Statement) (bool, []error) {
 		}
 		kn.Swaps[words[1]] = s.Body
 		kn.SwapWords = append(kn.SwapWords, words[1])
-	case "phrasings", "first", "typos", "wraps", "swaps":
+	case "phrasings", "first", "typos", "wraps", "swaps", "marks":
 		ans := strings.TrimSpace(strings.TrimPrefix(s.Head, words[0]))
-		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps, "swaps": kn.SwapCopies}[words[0]]
+		m := map[string]map[string]int{"phrasings": kn.Phrasings, "first": kn.First, "typos": kn.Typos, "wraps": kn.Wraps, "swaps": kn.SwapCopies, "marks": kn.Marks}[words[0]]
 		if words[0] == "phrasings" && len(words) == 2 && strings.ToUpper(ans) != ans {
 			m = kn.KindPhrasings // lower case: a kind, not an answer
 		} else if ans != "" {

@@ -565,3 +565,18 @@ swaps NO: 0
 		t.Errorf("swap with brackets: %v", errs)
 	}
 }
+
+// "marks: 1" gives every clean line without a final "?" a copy with one,
+// never a second one and never for a line that has one.
+func TestMarks(t *testing.T) {
+	text := "template is: is it {} | {}? | is it {}!\nis YES: big\nis NO: small\nmarks: 1\nmarks NO: 0\n"
+	var got []string
+	for _, l := range generate(t, parse(t, text), Options{Seed: 1, Typos: 0, Patterns: -1}) {
+		got = append(got, l.String()+"/"+l.Origin.String())
+	}
+	want := []string{"is it big|YES/knowledge", "big?|YES/knowledge", "is it big!|YES/knowledge",
+		"is it small|NO/knowledge", "small?|NO/knowledge", "is it small!|NO/knowledge", "is it big?|YES/mark"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

@@ -16,7 +16,7 @@ func (g *generator) typos() {
 	n := len(g.lines)
 	for k := 0; k < n; k++ {
 		src := g.lines[k]
-		if src.hidden || src.Origin == FromWrap || src.Origin == FromSwap {
+		if src.hidden || src.Origin == FromWrap || src.Origin == FromSwap || src.Origin == FromMark {
 			continue // wrapped lines are variety enough; slips would double them
 		}
 		for t := g.setting(g.kn.Typos, src.Answer, g.opt.Typos); t > 0; t-- {
