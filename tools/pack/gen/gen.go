@@ -36,6 +36,22 @@ import (
 // first address a program may not use.
 const DefaultTPATop = 0xE406
 
+// ccpBase is where CP/M 2.2 keeps its CCP, 2 KB below the BDOS (DC00h in a
+// 64 KB system). The CCP loads a .COM file only below itself ("Bad load"
+// otherwise), though the program may then use memory up to the BDOS: so the
+// file must end below the CCP, its uninitialized buffers may go higher
+// (docs/DESIGN.md, "4. The packer and its engines").
+func ccpBase(tpaTop int) int { return tpaTop - 6 - 0x800 }
+
+// checkLoad refuses a .COM file a real CCP would not load.
+func checkLoad(com []byte, tpaTop int) error {
+	if end := 0x100 + len(com); end > ccpBase(tpaTop) {
+		return fmt.Errorf("the .COM file is %d bytes and loads up to %04Xh, but the CCP at %04Xh loads files only below itself (%d bytes too many)",
+			len(com), end-1, ccpBase(tpaTop), end-ccpBase(tpaTop))
+	}
+	return nil
+}
+
 // LineMax is the longest line chat mode reads (BDOS 10 buffer size): the
 // model reads as much of a command tail (model.MaxQuery).
 const LineMax = model.MaxQuery
@@ -150,7 +166,14 @@ func buildVariant(m *model.Model, opt Options, v variant) (*Result, error) {
 		return nil, fmt.Errorf("%s engine needs memory up to %04Xh but the TPA ends below %04Xh (%d bytes too many)",
 			v.name, end-1, opt.TPATop, end-opt.TPATop)
 	}
-	return g.result(v.name, v.packedQuery)
+	r, err := g.result(v.name, v.packedQuery)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLoad(r.COM, opt.TPATop); err != nil {
+		return nil, fmt.Errorf("%s engine: %w", v.name, err)
+	}
+	return r, nil
 }
 
 // result assembles the program.

@@ -90,6 +90,9 @@ func buildGuess(m *model.Model, p Guess, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("internal error: the standalone program's engine differs from GUESS.COM's")
 	}
 	r := b.res
+	if err := checkLoad(r.COM, opt.TPATop); err != nil {
+		return nil, fmt.Errorf("standalone %s: %w (GUESS.COM with %s.MDL on the disk has no such limit)", mdl.name, err, mdl.name)
+	}
 	r.Variant = "guess (" + mdl.kinds + ")"
 	return r, nil
 }

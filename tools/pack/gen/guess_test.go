@@ -363,6 +363,12 @@ func TestGuessStandalone(t *testing.T) {
 	if r.End > DefaultTPATop || 0x100+len(r.COM) != r.End {
 		t.Errorf("standalone: %d bytes, memory to %04X", len(r.COM), r.End)
 	}
+	// A real CCP loads a file only below itself, 2 KB under the BDOS: a
+	// standalone program that fits the TPA but reaches the CCP is refused.
+	_, err = Build(el, Options{Program: Guess{}, TPATop: r.End + 0x100})
+	if err == nil || !strings.Contains(err.Error(), "loads files only below itself") {
+		t.Errorf("standalone reaching the CCP: %v", err)
+	}
 	one := fstest.MapFS{"ELEPHANT.MDL": d.files["ELEPHANT.MDL"]}
 	lines := []string{asking(el, "YES"), "?", asking(el, "WIN"), "", "is it a penguin", "i give up", "!"}
 	a, _ := run(t, r.COM, nil, "", lines...)

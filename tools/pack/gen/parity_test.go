@@ -485,3 +485,19 @@ func TestDeterministic(t *testing.T) {
 		t.Error("two .MDL files of one model differ")
 	}
 }
+
+// A .COM file must end below the CCP (2 KB under the BDOS): a file ending
+// at DC00h loads, one byte more is refused (the buffers above the file may
+// reach the BDOS: TestAutoVariant's programs do).
+func TestLoadsBelowCCP(t *testing.T) {
+	if got := ccpBase(DefaultTPATop); got != 0xDC00 {
+		t.Errorf("CCP of a 64 KB system at %04X, want DC00", got)
+	}
+	if err := checkLoad(make([]byte, 0xDC00-0x100), DefaultTPATop); err != nil {
+		t.Errorf("file ending at DC00h: %v", err)
+	}
+	err := checkLoad(make([]byte, 0xDC00-0x100+1), DefaultTPATop)
+	if err == nil || !strings.Contains(err.Error(), "loads files only below itself (1 bytes too many)") {
+		t.Errorf("file one byte into the CCP: %v", err)
+	}
+}
