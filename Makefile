@@ -12,7 +12,8 @@ all: test
 
 # ---- dependencies (owner: game/web) ----------------------------------------
 # apt packages for Ebiten's native build (X11/GL headers), Xvfb for the
-# desktop test and chromium for the browser test; only what is missing.
+# desktop test, chromium for the browser test and Node.js for the trainer's
+# WebAssembly test (go_js_wasm_exec); only what is missing.
 X11_PKGS := libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev \
             libgl1-mesa-dev libxxf86vm-dev pkg-config
 # pasmo and libz80ex-dev are independent Z80 tools the emulator and
@@ -35,9 +36,11 @@ deps-x11:
 	else echo "deps: missing (no root or sudo to install):$$missing"; fi
 
 deps-browser:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
-	if [ -n "$(CAN_INSTALL)" ] && command -v apt-get >/dev/null 2>&1; then echo "installing: chromium"; $(APT_INSTALL) chromium >/dev/null; \
-	else echo "deps: chromium missing (no root or sudo to install)"; fi
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ -n "$(CAN_INSTALL)" ] && command -v apt-get >/dev/null 2>&1; then echo "installing: $$missing"; $(APT_INSTALL) $$missing >/dev/null; \
+	else echo "deps: missing (no root or sudo to install): $$missing"; fi
 
 # ---- test ---------------------------------------------------------------
 test: deps vet
