@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -130,25 +129,9 @@ func TestDropRunReloadDownload(t *testing.T) {
 	}
 
 	// Download HELLO.TXT from the Files panel.
-	done := make(chan string, 1)
-	chromedp.ListenTarget(s.ctx, func(ev any) {
-		if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
-			done <- e.GUID
-		}
-	})
-	s.do(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllowAndName).WithDownloadPath(dir).WithEventsEnabled(true))
-	s.do(chromedp.Click(`//tr[td[1][text()="HELLO.TXT"]]//button[text()="download"]`, chromedp.BySearch))
-	select {
-	case guid := <-done:
-		b, err := os.ReadFile(filepath.Join(dir, guid))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b) != 128 || !strings.HasPrefix(string(b), helloText) {
-			t.Errorf("downloaded HELLO.TXT: %d bytes %q", len(b), b[:min(len(b), 40)])
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no download after 20 s")
+	b := download(s, dir, chromedp.Click(`//tr[td[1][text()="HELLO.TXT"]]//button[text()="download"]`, chromedp.BySearch))
+	if len(b) != 128 || !strings.HasPrefix(string(b), helloText) {
+		t.Errorf("downloaded HELLO.TXT: %d bytes %q", len(b), b[:min(len(b), 40)])
 	}
 
 	// ?com= fetches a program from the site itself and runs it.
