@@ -1,7 +1,7 @@
 // Command balance counts the reply classes of training lines, resamples
 // them to a target per class and checks that no class dominates.
 //
-//	go run ./tools/balance assets/guess/train.txt                  # counts
+//	go run ./tools/balance assets/guess/train/ELEPHANT.txt         # counts
 //	go run ./tools/balance -per-class max -seed 1 -o bal.txt train.txt
 //	go run ./tools/balance -check bal.txt                         # exit 1 if a class > 40 %
 //

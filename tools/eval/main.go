@@ -2,8 +2,9 @@
 // emulator (chat mode, one question per input line) and prints how many
 // replies are exactly the expected ones.
 //
-//	go run ./tools/eval -com assets/GUESS.COM -data assets/guess/heldout.txt
 //	go run ./tools/eval -com assets/CHAT.COM -data assets/chat/heldout.txt -model assets/chat/chat.model -min 90
+//	go run ./tools/eval guess -com assets/GUESS.COM -sets far,near    # GUESS, per secret (guess.go)
+//	go run ./tools/eval chat ...                                      # CHAT (chat.go)
 //
 // With -model it also checks every reply against model.Generate (the
 // program must be the model's exact twin). With -min it fails when the
