@@ -165,10 +165,13 @@ GUESS_SECRETS := $(sort $(basename $(notdir $(wildcard assets/guess/secrets/*.tx
 # Balance: every class up to at least 20,000 lines (WIN, MAYBE, YES are
 # copied), NO keeps all its lines (the other secrets' names, the facts that
 # are not so): measured on the dev sets, as accurate as bringing every
-# class to the largest one's count, in about 60 % of the training time.
+# class to the largest one's count, in about 60 % of the time.
 GUESS_BALANCE_ARGS ?= -min 20000 -seed 1 -check -share 0.7
 GUESS_TRAIN_ARGS ?= -seed 1 -epochs 40 -measure 20000
-guess_head = $$(sed -n 's/^\# $(1): //p' assets/guess/train/$$s.txt)
+# Secrets trained at once (the bytes do not depend on it). Each secret's
+# trainer output, with its progress bar, goes to out/guess-SECRET.log.
+GUESS_JOBS ?= 2
+guess_head = $$(sed -n 's/^\# $(1): //p' assets/guess/train/$*.txt)
 
 assets-guess:
 	@mkdir -p out assets/guess/models
@@ -177,15 +180,19 @@ assets-guess:
 	$(GO) build -o out/train ./tools/train
 	$(GO) build -o out/balance ./tools/balance
 	$(GO) build -o out/pack ./tools/pack
-	@set -e; for s in $(GUESS_SECRETS); do \
-	  echo "== $$s"; \
-	  out/balance $(GUESS_BALANCE_ARGS) -o out/guess-$$s.txt assets/guess/train/$$s.txt; \
-	  out/train $(GUESS_TRAIN_ARGS) -data out/guess-$$s.txt -val assets/guess/heldout/dev/$$s.txt \
-	    -meta secret=$$s -meta "category=$(call guess_head,category)" -meta "names=$(call guess_head,names)" \
-	    -o assets/guess/models/$$s.model -plot out/guess-$$s.png; \
-	  out/pack -model assets/guess/models/$$s.model -mdl assets/$$s.MDL; \
-	done
+	$(MAKE) --no-print-directory -j$(GUESS_JOBS) $(addprefix guess-secret-,$(GUESS_SECRETS))
 	$(GO) run ./tools/pack -program guess -o assets/GUESS.COM
+
+# One secret: its lines balanced, its model (-val: the dev set, reported
+# each epoch, never trained on), its .MDL on drive A:.
+guess-secret-%:
+	@echo "== $*: training (out/guess-$*.log)"
+	@out/balance $(GUESS_BALANCE_ARGS) -o out/guess-$*.txt assets/guess/train/$*.txt > out/guess-$*.log 2>&1
+	@out/train $(GUESS_TRAIN_ARGS) -data out/guess-$*.txt -val assets/guess/heldout/dev/$*.txt \
+	    -meta secret=$* -meta "category=$(call guess_head,category)" -meta "names=$(call guess_head,names)" \
+	    -o assets/guess/models/$*.model -plot out/guess-$*.png >> out/guess-$*.log 2>&1 || { tail -5 out/guess-$*.log; exit 1; }
+	@grep -a '^assets/guess/models/$*.model:' out/guess-$*.log
+	out/pack -model assets/guess/models/$*.model -mdl assets/$*.MDL
 
 assets-chat:
 	@mkdir -p out

@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -113,6 +114,17 @@ func TestGenerate(t *testing.T) {
 	}
 	if n := el.NameList(); n != "elephant|african elephant|asian elephant|elephants|an elephant" {
 		t.Errorf("NameList %q", n)
+	}
+	// Names beyond an .MDL header's room are left out of the list, the
+	// first name and its article form never.
+	long := &Sheet{Secret: "ELEPHANT", Names: []string{"elephant"}}
+	for i := 0; i < 20; i++ {
+		long.Names = append(long.Names, fmt.Sprintf("elephant number %d", i))
+	}
+	n := long.NameList()
+	if used := len("ELEPHANT$AN ELEPHANT$") + len(n) + 2; used > mdlNames || !strings.HasPrefix(n, "elephant|elephant number 0|") ||
+		!strings.HasSuffix(n, "|an elephant") || strings.Contains(n, "number 19") {
+		t.Errorf("NameList %q (%d bytes in an .MDL header)", n, used)
 	}
 }
 

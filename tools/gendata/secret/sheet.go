@@ -242,30 +242,49 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// mdlNames is the room an .MDL file's header has for the secret's strings:
+// display name '$', phrase '$', each name and a 0, a final 0 (docs/DESIGN.md,
+// section 4: the .MDL file). GUESS uses the names only to say "IT IS NOT A
+// PENGUIN" when a line names another secret; the model learns all of them.
+const mdlNames = 112
+
 // NameList is what the trainer writes into the model's metadata as the
-// names that win: every name and plural (brackets resolved) and the first
-// name with its article, lower case, in the sheet's order, '|'-separated.
+// names that win: the first name, its article form, then the other names
+// and plurals (brackets resolved) while they fit an .MDL header, lower
+// case, in the sheet's order (the article form last), '|'-separated.
 func (sh *Sheet) NameList() string {
-	var out []string
+	var all []string
 	seen := map[string]bool{}
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
 	for _, list := range [][]string{sh.Names, sh.Plural} {
 		for _, n := range list {
 			for _, e := range knowledge.Expand(n) {
-				add(e)
+				if !seen[e] {
+					seen[e] = true
+					all = append(all, e)
+				}
 			}
 		}
 	}
-	if len(sh.Names) > 0 {
-		first := knowledge.Expand(sh.Names[0])[0]
-		add(knowledge.Article(first) + " " + first)
+	if len(all) == 0 {
+		return ""
 	}
-	return strings.Join(out, "|")
+	first := knowledge.Expand(sh.Names[0])[0]
+	phrase := knowledge.Article(first) + " " + first
+	// display '$' phrase '$', the final 0, and the first name and the
+	// phrase as names: always there.
+	used := len(sh.Secret) + 1 + len(phrase) + 1 + 1 + len(first) + 1 + len(phrase) + 1
+	var out []string
+	for _, n := range all {
+		switch {
+		case n == phrase:
+		case n == first:
+			out = append(out, n)
+		case used+len(n)+1 <= mdlNames:
+			out = append(out, n)
+			used += len(n) + 1
+		}
+	}
+	return strings.Join(append(out, phrase), "|")
 }
 
 // Load reads the bank and every sheet in dir (*.txt, in name order) from
