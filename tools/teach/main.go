@@ -121,10 +121,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *mdl == "" {
 		*mdl = filepath.Join(filepath.Dir(*out), res.Secret+".MDL")
 	}
-	if err := os.WriteFile(*out, res.COM, 0o644); err != nil {
+	if err := os.WriteFile(*mdl, res.MDL, 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(*mdl, res.MDL, 0o644); err != nil {
+	wrote := fmt.Sprintf("%s (%d bytes) and %s (%d bytes)", *out, len(res.COM), *mdl, len(res.MDL))
+	if res.COM == nil {
+		fmt.Fprintf(stderr, "teach: %s\n", res.NoCOM)
+		wrote = fmt.Sprintf("%s (%d bytes; GUESS @%s plays it)", *mdl, len(res.MDL), res.Secret)
+	} else if err := os.WriteFile(*out, res.COM, 0o644); err != nil {
 		return err
 	}
 	if *modelOut != "" {
@@ -132,8 +136,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %s (%d bytes) and %s (%d bytes), from %s's model, %d of %d generated lines in %d epochs, held-out %.2f%%, %s\n",
-		res.Secret, *out, len(res.COM), *mdl, len(res.MDL), res.Base, res.Lines, res.Generated, res.Epochs, res.DevAcc,
+	fmt.Fprintf(stdout, "%s: %s, from %s's model, %d of %d generated lines in %d epochs, held-out %.2f%%, %s\n",
+		res.Secret, wrote, res.Base, res.Lines, res.Generated, res.Epochs, res.DevAcc,
 		time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
 	if test != nil {
 		r := qat.EvalReplies(res.Model, test, plan.Workers)

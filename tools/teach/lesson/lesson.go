@@ -77,7 +77,8 @@ type Progress struct {
 type Result struct {
 	Secret     string       // display name: the file is Secret + ".MDL"
 	Model      *model.Model // with the secret's names in its metadata
-	MDL, COM   []byte       // for GUESS.COM; the standalone program
+	MDL, COM   []byte       // for GUESS.COM; the standalone program (nil when NoCOM says why)
+	NoCOM      string       // why there is no standalone program, or ""
 	Base       string       // the shipped secret it started from
 	Generated  int          // lines generated from the sheet
 	Lines, Dev int          // of them: trained on (distinct), held out
@@ -168,12 +169,20 @@ func Teach(ctx context.Context, shelf *Shelf, sheet, name string, plan Plan, pro
 	if err != nil {
 		return nil, fmt.Errorf("packing %s.MDL: %v", data.Sheet.Secret, err)
 	}
-	com, err := gen.Build(m, gen.Options{Program: gen.Guess{}})
-	if err != nil {
-		return nil, fmt.Errorf("packing the standalone .COM: %v", err)
+	// The standalone program is the engine, the game and the model in one
+	// file, which a CCP loads only below itself: a model with many
+	// non-zero weights can fit GUESS.COM's TPA as an .MDL and still make
+	// too long a .COM. The .MDL is the lesson's result; the .COM is given
+	// when it fits, and otherwise the reason.
+	var com []byte
+	noCOM := ""
+	if c, err := gen.Build(m, gen.Options{Program: gen.Guess{}}); err != nil {
+		noCOM = "no standalone .COM: " + err.Error()
+	} else {
+		com = c.COM
 	}
 	return &Result{
-		Secret: data.Sheet.Secret, Model: m, MDL: mdl.Bytes, COM: com.COM,
+		Secret: data.Sheet.Secret, Model: m, MDL: mdl.Bytes, COM: com, NoCOM: noCOM,
 		Base: data.Base.Sheet.Secret, Generated: data.Generated, Lines: ds.Lines(), Dev: len(data.Dev),
 		DevAcc: res.BestStats.ValAcc, Epochs: len(res.History), Seconds: time.Since(began).Seconds(),
 	}, nil
