@@ -84,7 +84,7 @@ type Result struct {
 	Lines, Dev int          // of them: trained on (distinct), held out
 	DevAcc     float64      // exact replies on the held-out lines
 	Epochs     int          // epochs run
-	Seconds    float64
+	Seconds    float64      // the lesson's, or Learn's part of it
 }
 
 // SheetError is a sheet that cannot be taught, with every problem found;
@@ -109,15 +109,30 @@ func (e *SheetError) Error() string {
 // Cancelling ctx stops it with ctx's error; nothing is returned then.
 func Teach(ctx context.Context, shelf *Shelf, sheet, name string, plan Plan, progress func(Progress)) (*Result, error) {
 	began := time.Now()
+	if progress != nil {
+		progress(Progress{Phase: PhaseGenerate})
+	}
+	data, err := Prepare(shelf, sheet, name, plan)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Learn(ctx, data, plan, progress)
+	if err != nil {
+		return nil, err
+	}
+	res.Seconds = time.Since(began).Seconds()
+	return res, nil
+}
+
+// Learn is the rest of a lesson once Prepare has made the sheet ready
+// with the same plan: it trains and packs (the browser prepares a sheet
+// to count its lines, and keeps it for Train).
+func Learn(ctx context.Context, data *Data, plan Plan, progress func(Progress)) (*Result, error) {
+	began := time.Now()
 	tell := func(p Progress) {
 		if progress != nil {
 			progress(p)
 		}
-	}
-	tell(Progress{Phase: PhaseGenerate})
-	data, err := Prepare(shelf, sheet, name, plan)
-	if err != nil {
-		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
