@@ -78,9 +78,12 @@ func buildGuess(m *model.Model, p Guess, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mdl, err := writeMDL(m, eng, p.Secret, opt.TPATop)
+	// The standalone program's model is part of its file, which a CCP loads
+	// only below itself: the model packs more of its parts to end there
+	// (slower per character than the .MDL, the same answers).
+	mdl, err := writeMDL(m, eng, p.Secret, ccpBase(opt.TPATop))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("standalone: %w", err)
 	}
 	b, err := buildGuessProgram(mdl, p, opt.TPATop)
 	if err != nil {

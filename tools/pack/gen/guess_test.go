@@ -363,18 +363,30 @@ func TestGuessStandalone(t *testing.T) {
 	if r.End > DefaultTPATop || 0x100+len(r.COM) != r.End {
 		t.Errorf("standalone: %d bytes, memory to %04X", len(r.COM), r.End)
 	}
-	// A real CCP loads a file only below itself, 2 KB under the BDOS: a
-	// standalone program that fits the TPA but reaches the CCP is refused.
-	_, err = Build(el, Options{Program: Guess{}, TPATop: r.End + 0x100})
-	if err == nil || !strings.Contains(err.Error(), "loads files only below itself") {
-		t.Errorf("standalone reaching the CCP: %v", err)
-	}
 	one := fstest.MapFS{"ELEPHANT.MDL": d.files["ELEPHANT.MDL"]}
 	lines := []string{asking(el, "YES"), "?", asking(el, "WIN"), "", "is it a penguin", "i give up", "!"}
 	a, _ := run(t, r.COM, nil, "", lines...)
 	b, _ := run(t, d.com, one, "", lines...)
 	if a != b {
 		t.Errorf("standalone:\n%s\nGUESS.COM with ELEPHANT.MDL:\n%s", a, b)
+	}
+	// A real CCP loads a file only below itself, 2 KB under the BDOS: with
+	// the TPA just above this program, the model packs more of its parts so
+	// that the file ends below the CCP, and plays the same; with no room for
+	// even the packed model, the program is refused.
+	top := r.End + 0x100
+	tight, err := Build(el, Options{Program: Guess{}, TPATop: top})
+	if err != nil {
+		t.Fatalf("standalone below the CCP: %v", err)
+	}
+	if end := 0x100 + len(tight.COM); end > ccpBase(top) || tight.Variant == r.Variant {
+		t.Errorf("standalone below the CCP: file ends at %04X (CCP at %04X), layout %s (roomy: %s)", end, ccpBase(top), tight.Variant, r.Variant)
+	}
+	if a, _ := run(t, tight.COM, nil, "", lines...); a != b {
+		t.Errorf("packed standalone:\n%s\nGUESS.COM with ELEPHANT.MDL:\n%s", a, b)
+	}
+	if _, err := Build(el, Options{Program: Guess{}, TPATop: MDLBase + 0x806 + 0x100}); err == nil || !strings.Contains(err.Error(), "every layer packed") {
+		t.Errorf("standalone with no room below the CCP: %v", err)
 	}
 	for _, tail := range []string{" IS IT BIG", " @ELEPHANT " + strings.ToUpper(asking(el, "WIN")), " @CAT X"} {
 		a, _ := run(t, r.COM, nil, tail)
