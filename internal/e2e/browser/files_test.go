@@ -97,17 +97,9 @@ func TestDropRunReloadDownload(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	p = s.open("?run=&turbo=1")
-	var files []struct {
-		Name string `json:"name"`
-		Size int    `json:"size"`
-	}
-	s.eval(`z80ulm.files()`, &files)
-	have := map[string]int{}
-	for _, f := range files {
-		have[f.Name] = f.Size
-	}
+	have := driveA(s)
 	if have["HELLO.COM"] != len(com) || have["HELLO.TXT"] != 128 || have["GUESS.COM"] == 0 {
-		t.Fatalf("after a reload drive A: holds %v", files)
+		t.Fatalf("after a reload drive A: holds %v", have)
 	}
 	s.do(chromedp.KeyEvent("hello\r"))
 	s.waitFor("HELLO after the reload", 20*time.Second, func(p page) bool {

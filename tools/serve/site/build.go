@@ -21,14 +21,20 @@ const WasmName = "z80ulm.wasm"
 
 // Static lists the page's files besides the .wasm: where each comes from,
 // relative to the repository root (or to GOROOT), and its name in the
-// site. A new file of the page is one more line here.
+// site; Wasm marks a Go package compiled to WebAssembly. A new file of the
+// page is one more line here.
 var Static = []struct {
-	Name, From string
-	GoRoot     bool
+	Name, From   string
+	GoRoot, Wasm bool
 }{
 	{Name: "index.html", From: "index.html"},
 	{Name: "page.js", From: "page.js"},
 	{Name: "favicon.svg", From: "favicon.svg"},
+	// The teach panel and its Web Worker, which runs the lesson compiled
+	// to WebAssembly (docs/DESIGN.md, "Teaching a new secret").
+	{Name: "teach.js", From: "teach.js"},
+	{Name: "teach-worker.js", From: "teach-worker.js"},
+	{Name: "teach.wasm", From: "./wasm/teach", Wasm: true},
 	// Go's glue between the .wasm and the browser (Go 1.24 moved it from
 	// misc/wasm to lib/wasm).
 	{Name: "wasm_exec.js", From: "lib/wasm/wasm_exec.js", GoRoot: true},
@@ -51,11 +57,8 @@ func Build(root, out string) (string, error) {
 		return "", err
 	}
 	gocmd := goCommand()
-	cmd := exec.Command(gocmd, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(absOut, WasmName), "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the .wasm: %v\n%s", err, msg)
+	if err := buildWasm(gocmd, root, "./wasm", filepath.Join(absOut, WasmName)); err != nil {
+		return "", err
 	}
 	wasm, err := os.ReadFile(filepath.Join(out, WasmName))
 	if err != nil {
@@ -67,6 +70,13 @@ func Build(root, out string) (string, error) {
 	}
 	names := []string{WasmName}
 	for _, f := range Static {
+		if f.Wasm {
+			if err := buildWasm(gocmd, root, f.From, filepath.Join(absOut, f.Name)); err != nil {
+				return "", err
+			}
+			names = append(names, f.Name)
+			continue
+		}
 		from := filepath.Join(root, f.From)
 		if f.GoRoot {
 			from = filepath.Join(strings.TrimSpace(string(goroot)), f.From)
@@ -88,6 +98,17 @@ func Build(root, out string) (string, error) {
 	}
 	return fmt.Sprintf("%s: %s %d bytes (%d gzipped); %s",
 		out, WasmName, len(wasm), GzipSize(wasm), strings.Join(names[1:], ", ")), nil
+}
+
+// buildWasm compiles the Go package pkg (relative to root) for the browser.
+func buildWasm(gocmd, root, pkg, out string) error {
+	cmd := exec.Command(gocmd, "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building %s for the browser: %v\n%s", pkg, err, msg)
+	}
+	return nil
 }
 
 func goCommand() string {
