@@ -20,8 +20,9 @@ import (
 
 const assets = "../../assets"
 
-// program is one shipped program and how `make assets` builds it; the
-// options must be the Makefile's pack flags. GUESS.COM has no model: its
+// program is one shipped program and how `make assets` builds it (heldout:
+// its held-out files, comma-separated); the options must be the Makefile's
+// pack flags. GUESS.COM has no model: its
 // secret is the .MDL file mdl (pack -mdl), and the standalone program (the
 // same engine and game with that model inside) stands for it where no disk
 // is at hand.
@@ -35,7 +36,7 @@ type program struct {
 var programs = []program{
 	{"GUESS", "GUESS.COM", "guess/guess.model", "guess/knowledge.txt", "guess/train.txt", "guess/heldout.txt",
 		gen.Options{Variant: "auto", Program: gen.Guess{Secret: "ELEPHANT", Questions: 20}}, 95, "ELEPHANT.MDL"},
-	{"CHAT", "CHAT.COM", "chat/chat.model", "chat/knowledge.txt", "chat/train.txt", "chat/heldout.txt",
+	{"CHAT", "CHAT.COM", "chat/chat.model", "chat/knowledge.txt", "chat/train.txt", "chat/heldout.txt,chat/heldout-dev.txt,chat/heldout-far.txt",
 		gen.Options{Variant: "auto", Program: gen.Chat{}}, 90, ""},
 }
 
@@ -48,6 +49,20 @@ func disk(t *testing.T) fstest.MapFS {
 		}
 	}
 	return fs
+}
+
+// held reads the program's held-out questions.
+func (p program) held(t *testing.T) []model.Pair {
+	t.Helper()
+	var held []model.Pair
+	for _, f := range strings.Split(p.heldout, ",") {
+		ps, errs := model.ParsePairs(bytes.NewReader(read(t, f)), f)
+		if len(errs) > 0 {
+			t.Fatal(errs[0])
+		}
+		held = append(held, ps...)
+	}
+	return held
 }
 
 func read(t *testing.T, rel string) []byte {
@@ -156,10 +171,7 @@ func TestHeldoutNotInTraining(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatal(errs[0])
 		}
-		held, errs := model.ParsePairs(bytes.NewReader(read(t, p.heldout)), p.heldout)
-		if len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
+		held := p.held(t)
 		if len(held) < 100 {
 			t.Errorf("%s: only %d held-out questions", p.name, len(held))
 		}
@@ -183,7 +195,7 @@ func TestTrainingDataReproducible(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "train.txt")
 		// Paths as the Makefile gives them (gendata writes them into its header).
 		cmd := exec.Command("go", "run", "./tools/gendata", "-q", "-seed", "1",
-			"-knowledge", "assets/"+p.knowledge, "-heldout", "assets/"+p.heldout, "-o", out)
+			"-knowledge", "assets/"+p.knowledge, "-heldout", "assets/"+strings.ReplaceAll(p.heldout, ",", ",assets/"), "-o", out)
 		cmd.Dir = "../.."
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s: gendata: %v\n%s", p.name, err, msg)
@@ -199,10 +211,7 @@ func TestTrainingDataReproducible(t *testing.T) {
 // targets of the issue, and every reply equal to model.Generate's.
 func TestHeldoutAccuracy(t *testing.T) {
 	for _, p := range programs {
-		held, errs := model.ParsePairs(bytes.NewReader(read(t, p.heldout)), p.heldout)
-		if len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
+		held := p.held(t)
 		m, err := model.ReadFile(filepath.Join(assets, p.model))
 		if err != nil {
 			t.Fatal(err)

@@ -124,7 +124,7 @@ func (c *chatConfig) run(w, stderr io.Writer) error {
 		if err := check(held); err != nil {
 			return err
 		}
-		far := printNearFar(w, name, held, near)
+		far, _ := printNearFar(w, name, held, near)
 		if far < c.minFar {
 			fails = append(fails, fmt.Sprintf("far accuracy %.1f%% is below %.1f%%", far, c.minFar))
 		}
@@ -264,8 +264,8 @@ func runChat(com []byte, lines []string) (emu.Result, error) {
 }
 
 // printNearFar prints the held-out accuracy on far and near questions and
-// returns the far one.
-func printNearFar(w io.Writer, name string, r *Report, near *NearIndex) float64 {
+// returns both (percent).
+func printNearFar(w io.Writer, name string, r *Report, near *NearIndex) (farAcc, nearAcc float64) {
 	var far, nr Report
 	trained := 0
 	for _, o := range r.Outcomes {
@@ -312,7 +312,7 @@ func printNearFar(w io.Writer, name string, r *Report, near *NearIndex) float64 
 			fmt.Fprintf(w, "  wrong %s %s:%d  %-40q -> %-14q want %q\n", kind, o.File, o.Line, o.Input, o.Got, o.Response)
 		}
 	}
-	return far.Accuracy()
+	return far.Accuracy(), nr.Accuracy()
 }
 
 // printGroups prints each group's agreement and returns how many groups
