@@ -132,10 +132,13 @@ func count(shelf *lesson.Shelf, sheet string, plan lesson.Plan) {
 // Training rests restFor after every busyFor of work: on a machine with
 // two cores the page's thread (the CP/M machine, the drawing) and the
 // browser's own work share the other one, and a worker that never rests
-// takes time from them too.
+// takes time from them too. Measured on a loaded 2-core machine (make
+// bench-teach, docs/DESIGN.md section 10): resting a fifth of the time the
+// lesson took 56 s and the page fell from 2.2 to 1.3 MHz; resting half of
+// it, 84 s and the page kept its pace (2.0 MHz before, 2.1 during).
 const (
 	busyFor = 100 * time.Millisecond
-	restFor = 25 * time.Millisecond
+	restFor = 100 * time.Millisecond
 )
 
 // run teaches the sheet, telling the page how it goes at most ten times a
