@@ -135,7 +135,8 @@ func count(shelf *lesson.Shelf, sheet string, plan lesson.Plan) {
 // takes time from them too. Measured on a loaded 2-core machine (make
 // bench-teach, docs/DESIGN.md section 10): resting a fifth of the time the
 // lesson took 56 s and the page fell from 2.2 to 1.3 MHz; resting half of
-// it, 84 s and the page kept its pace (2.0 MHz before, 2.1 during).
+// it, 84 to 95 s, and the page kept 65 % to all of its pace, as the load
+// varied.
 const (
 	busyFor = 100 * time.Millisecond
 	restFor = 100 * time.Millisecond
