@@ -20,8 +20,8 @@ import (
 // figures, rounded down): they guard against a worse retraining, and are
 // raised when a retraining does better.
 const (
-	chatFarFloor  = 78      // percent of far held-out questions answered exactly
-	chatNearFloor = 95      // percent of near ones
+	chatFarFloor  = 83      // percent of far held-out questions answered exactly
+	chatNearFloor = 96      // percent of near ones
 	chatSplitMost = 5       // consistency groups not unanimous, at most
 	chatTPerChar  = 450_000 // T-states per generated character, at most
 	chatGenerated = 6000    // generated adversarial inputs
