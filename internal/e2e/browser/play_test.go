@@ -75,9 +75,6 @@ func TestLaptop(t *testing.T) {
 	case p.Stats.MHz < 3.9:
 		t.Errorf("achieved %.3f MHz while answering, want 4.00", p.Stats.MHz)
 	}
-	if !cued {
-		t.Errorf("no thinking cue on the status line while the Z80 computed")
-	}
 	if p.Stats.LastCharT == 0 {
 		t.Errorf("no T-states per character in stats()")
 	}
@@ -111,6 +108,17 @@ func TestLaptop(t *testing.T) {
 	}
 	s.do(chromedp.MouseClickXY(p.Width/2, p.Bar+p.Stats.ScreenH/2))
 	s.waitFor("the focus back", 5*time.Second, func(p page) bool { return p.Stats.Focused && p.Active == "kbd" })
+
+	// A loaded host may not catch a short reply in a screenshot: more
+	// questions until the cue is seen (the transcript above is checked).
+	for i := 0; !cued && i < 15; i++ {
+		s.do(chromedp.KeyEvent("does it have a trunk\r"))
+		cued = s.thinkingCue()
+		s.answer("does it have a trunk")
+	}
+	if !cued {
+		t.Errorf("no thinking cue on the status line while the Z80 computed")
+	}
 	s.noErrors()
 }
 

@@ -363,6 +363,28 @@ func (g *generator) paraphrases(kn *Knowledge) error {
 	return nil
 }
 
+// cleanLines are the lines made so far from the facts themselves (not a
+// later step's copies, not the hidden ones): what wraps, swaps and marks
+// copy. The copies those steps add are not among them.
+func (g *generator) cleanLines() []Line {
+	var clean []Line
+	for _, l := range g.lines {
+		if !l.hidden && (l.Origin == FromKnowledge || l.Origin == FromLLM) {
+			clean = append(clean, l)
+		}
+	}
+	return clean
+}
+
+// addCopy adds src asked as in, unless in is asked already (by this fact
+// or another).
+func (g *generator) addCopy(src Line, in string, origin Origin) {
+	if _, ok := g.index[in]; ok {
+		return
+	}
+	g.add(Line{Input: in, Answer: src.Answer, Origin: origin, Src: src.Src})
+}
+
 // wraps adds copies of every clean line with filler words around it:
 // people type "so is it big then", and a model that saw only bare
 // questions is thrown by the extra words.
@@ -371,12 +393,7 @@ func (g *generator) wraps() {
 	if len(before)+len(after) == 0 {
 		return
 	}
-	n := len(g.lines)
-	for k := 0; k < n; k++ {
-		src := g.lines[k]
-		if src.hidden || (src.Origin != FromKnowledge && src.Origin != FromLLM) {
-			continue
-		}
+	for _, src := range g.cleanLines() {
 		for w := g.setting(g.kn.Wraps, src.Answer, g.opt.Wraps); w > 0; w-- {
 			core := strings.TrimRight(src.Input, "?!. ")
 			end := src.Input[len(core):]
@@ -389,11 +406,7 @@ func (g *generator) wraps() {
 			default:
 				pre, post = before[g.rng.IntN(len(before))], after[g.rng.IntN(len(after))]
 			}
-			in := normalize(pre + " " + core + " " + post + end)
-			if _, ok := g.index[in]; ok {
-				continue // asked already, by this fact or another
-			}
-			g.add(Line{Input: in, Answer: src.Answer, Origin: FromWrap, Src: src.Src})
+			g.addCopy(src, normalize(pre+" "+core+" "+post+end), FromWrap)
 		}
 	}
 }
@@ -405,12 +418,7 @@ func (g *generator) swaps() {
 	if len(g.kn.SwapWords) == 0 {
 		return
 	}
-	n := len(g.lines)
-	for k := 0; k < n; k++ {
-		src := g.lines[k]
-		if src.hidden || (src.Origin != FromKnowledge && src.Origin != FromLLM) {
-			continue
-		}
+	for _, src := range g.cleanLines() {
 		words := strings.Fields(src.Input)
 		var at []int
 		for i, w := range words {
@@ -426,11 +434,7 @@ func (g *generator) swaps() {
 			alts := g.kn.Swaps[words[i]]
 			w := append([]string(nil), words...)
 			w[i] = alts[g.rng.IntN(len(alts))]
-			in := normalize(strings.Join(w, " "))
-			if _, ok := g.index[in]; ok {
-				continue // asked already, by this fact or another
-			}
-			g.add(Line{Input: in, Answer: src.Answer, Origin: FromSwap, Src: src.Src})
+			g.addCopy(src, normalize(strings.Join(w, " ")), FromSwap)
 		}
 	}
 }
@@ -439,20 +443,14 @@ func (g *generator) swaps() {
 // that ends without one: a trailing "?" must never change the answer, and
 // a model that met a question only one way can be thrown by the other.
 func (g *generator) marks() {
-	n := len(g.lines)
-	for k := 0; k < n; k++ {
-		src := g.lines[k]
-		if src.hidden || (src.Origin != FromKnowledge && src.Origin != FromLLM) || strings.HasSuffix(src.Input, "?") {
+	for _, src := range g.cleanLines() {
+		if strings.HasSuffix(src.Input, "?") {
 			continue
 		}
 		if g.setting(g.kn.Marks, src.Answer, -1) <= 0 {
 			continue
 		}
-		in := strings.TrimRight(src.Input, "!. ") + "?"
-		if _, ok := g.index[in]; ok {
-			continue
-		}
-		g.add(Line{Input: in, Answer: src.Answer, Origin: FromMark, Src: src.Src})
+		g.addCopy(src, strings.TrimRight(src.Input, "!. ")+"?", FromMark)
 	}
 }
 
