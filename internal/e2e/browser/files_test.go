@@ -56,10 +56,7 @@ const helloText = "WRITTEN ON DRIVE A:\r\n\x1a"
 func TestDropRunReloadDownload(t *testing.T) {
 	s := start(t, laptop, 4*time.Minute)
 	com := helloCOM(t)
-	p := s.open("?run=&turbo=1")
-	if !atCCP(p) {
-		t.Fatalf("no A> prompt:\n%s", strings.Join(p.Lines, "\n"))
-	}
+	s.openAtCCP("?run=&turbo=1")
 
 	// Drop it, as a browser delivers a file dragged from the desktop.
 	drop := `(() => {
@@ -72,11 +69,11 @@ func TestDropRunReloadDownload(t *testing.T) {
 		}
 	})()`
 	s.eval(drop, nil)
-	p = s.waitFor("the drop's notice", 10*time.Second, func(p page) bool { return strings.Contains(p.Stats.Notice, "HELLO.COM is on A:") })
+	s.waitFor("the drop's notice", 10*time.Second, func(p page) bool { return strings.Contains(p.Stats.Notice, "HELLO.COM is on A:") })
 	s.do(chromedp.KeyEvent("dir\r"))
-	p = s.waitFor("DIR", 20*time.Second, func(p page) bool { return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "HELLO") })
+	s.waitFor("DIR", 20*time.Second, func(p page) bool { return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "HELLO") })
 	s.do(chromedp.KeyEvent("hello\r"))
-	p = s.waitFor("HELLO's output", 20*time.Second, func(p page) bool {
+	s.waitFor("HELLO's output", 20*time.Second, func(p page) bool {
 		return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "HELLO FROM A DROPPED FILE")
 	})
 
@@ -96,7 +93,7 @@ func TestDropRunReloadDownload(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	p = s.open("?run=&turbo=1")
+	s.open("?run=&turbo=1")
 	have := driveA(s)
 	if have["HELLO.COM"] != len(com) || have["HELLO.TXT"] != 128 || have["GUESS.COM"] == 0 {
 		t.Fatalf("after a reload drive A: holds %v", have)
@@ -134,7 +131,7 @@ func TestDropRunReloadDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.do(chromedp.Navigate(s.base + "?com=progs/hi.com&turbo=1"))
-	p = s.waitFor("?com= runs HI", 60*time.Second, func(p page) bool {
+	s.waitFor("?com= runs HI", 60*time.Second, func(p page) bool {
 		return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "A>HI") && strings.Contains(strings.Join(p.Lines, "\n"), "HELLO FROM A DROPPED FILE")
 	})
 

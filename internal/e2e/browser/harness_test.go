@@ -197,6 +197,17 @@ func (s *session) open(query string) page {
 	return s.waitFor("the first prompt", 90*time.Second, func(p page) bool { return p.Stats.Waiting && p.Stats.PendingInput == 0 })
 }
 
+// openAtCCP opens the page with query (one that runs no program) and
+// fails the test unless the bare A> prompt waits.
+func (s *session) openAtCCP(query string) page {
+	s.tb.Helper()
+	p := s.open(query)
+	if !atCCP(p) {
+		s.tb.Fatalf("no A> prompt:\n%s", strings.Join(p.Lines, "\n"))
+	}
+	return p
+}
+
 // page is what the tests read from the page.
 type page struct {
 	Ready bool     `json:"ready"`

@@ -19,10 +19,7 @@ import (
 // drops to A>.
 func TestKeys(t *testing.T) {
 	s := start(t, laptop, 3*time.Minute)
-	p := s.open("?run=&turbo=1")
-	if !atCCP(p) {
-		t.Fatalf("no A> prompt:\n%s", strings.Join(p.Lines, "\n"))
-	}
+	p := s.openAtCCP("?run=&turbo=1")
 	listing := func(p page) bool { return atCCP(p) && strings.Contains(strings.Join(p.Lines, "\n"), "GUESS") }
 
 	// A paste lands in the console queue, its line end as Enter.

@@ -32,10 +32,7 @@ import (
 func TestTeach(t *testing.T) {
 	s := start(t, laptop, 12*time.Minute)
 	sheet := giraffeSheet(t)
-	p := s.open("?run=&teach&teachlines=2000&teachepochs=1")
-	if !atCCP(p) {
-		t.Fatalf("no A> prompt:\n%s", strings.Join(p.Lines, "\n"))
-	}
+	s.openAtCCP("?run=&teach&teachlines=2000&teachepochs=1")
 	var open bool
 	s.eval(`!document.getElementById("teach").hidden`, &open)
 	if !open {
@@ -113,7 +110,7 @@ func TestTeach(t *testing.T) {
 	sawProgress := false
 	var fps []float64
 	logged, shot := time.Now(), false
-	p = s.waitFor("GUESS @GIRAFFE", 8*time.Minute, func(p page) bool {
+	s.waitFor("GUESS @GIRAFFE", 8*time.Minute, func(p page) bool {
 		st := panelState(s)
 		sawProgress = sawProgress || strings.Contains(st.Status, "% ")
 		fps = append(fps, p.Stats.FPS)
