@@ -209,14 +209,18 @@ func FuzzSubmit(f *testing.F) {
 		m.Type("\x15\r")
 		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
 		}
-		s := screen(m)
 		for u := byte(0); u < 16; u++ {
 			if m.c.bdos.disk.file(u, submitName) != nil {
 				t.Fatalf("$$$.SUB is still there (user %d)", u)
 			}
 		}
-		if len(s) == 0 || s[len(s)-1] != "A>" || m.Program() != "" {
-			t.Fatalf("no prompt: program %q screen:\n%s", m.Program(), strings.Join(s, "\n"))
+		// The CCP echoes each command as it is, so a record's control
+		// characters may move the cursor (ADM-3A: 0Bh is up) and the
+		// prompt may land on a line that holds older text: the prompt is
+		// back when the cursor stands just after an "A>" and the CCP waits.
+		row, col, _ := m.Terminal().Cursor()
+		if line := m.Terminal().Lines()[row]; !strings.HasPrefix(line, "A>") || col != 2 || m.Program() != "" || !m.Waiting() {
+			t.Fatalf("no prompt: program %q waiting %v, cursor at %d,%d, screen:\n%s", m.Program(), m.Waiting(), row, col, strings.Join(screen(m), "\n"))
 		}
 	})
 }
