@@ -189,11 +189,12 @@ func FuzzCCP(f *testing.F) {
 // per record, last record first, and once they are done the file is gone
 // and the A> prompt is back.
 func FuzzSubmit(f *testing.F) {
+	const maxSubmitRecords = 2 // the records the fuzzer fills
 	f.Add([]byte("\x03DIR"), []byte("\x08TYPE A.TXT"))
 	f.Add([]byte("\x7fHI"), []byte("\x00"))
 	f.Add([]byte("\x05ERA *.*"), []byte("\x0Buser 2\rdir"))
 	f.Fuzz(func(t *testing.T, r1, r2 []byte) {
-		sub := make([]byte, 2*recordSize)
+		sub := make([]byte, maxSubmitRecords*recordSize)
 		copy(sub, r1)
 		copy(sub[recordSize:], r2)
 		m, err := New(Config{Files: fstest.MapFS{
@@ -204,10 +205,15 @@ func FuzzSubmit(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
-		}
-		m.Type("\x15\r")
-		for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
+		// Each command that waits for a line (ERA *.* asks ALL (Y/N)?, a
+		// record may hold several) gets an empty one, until the prompt.
+		for round := 0; round < 2*maxSubmitRecords+1; round++ {
+			for i := 0; i < 50 && m.RunFor(100_000) != Waiting; i++ {
+			}
+			if atPrompt(m) {
+				break
+			}
+			m.Type("\x15\r")
 		}
 		for u := byte(0); u < 16; u++ {
 			if m.c.bdos.disk.file(u, submitName) != nil {
@@ -218,9 +224,15 @@ func FuzzSubmit(f *testing.F) {
 		// characters may move the cursor (ADM-3A: 0Bh is up) and the
 		// prompt may land on a line that holds older text: the prompt is
 		// back when the cursor stands just after an "A>" and the CCP waits.
-		row, col, _ := m.Terminal().Cursor()
-		if line := m.Terminal().Lines()[row]; !strings.HasPrefix(line, "A>") || col != 2 || m.Program() != "" || !m.Waiting() {
+		if !atPrompt(m) {
+			row, col, _ := m.Terminal().Cursor()
 			t.Fatalf("no prompt: program %q waiting %v, cursor at %d,%d, screen:\n%s", m.Program(), m.Waiting(), row, col, strings.Join(screen(m), "\n"))
 		}
 	})
+}
+
+// atPrompt: the CCP waits with the cursor just after an "A>".
+func atPrompt(m *Machine) bool {
+	row, col, _ := m.Terminal().Cursor()
+	return strings.HasPrefix(m.Terminal().Lines()[row], "A>") && col == 2 && m.Program() == "" && m.Waiting()
 }
