@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"z80ulm/internal/testkit"
 	"z80ulm/model"
 	"z80ulm/tools/train/internal/synth"
 )
@@ -35,12 +36,7 @@ func TestSameBytesAsWasm(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("run natively: it starts the WebAssembly side itself")
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is not installed (CI=true: make deps installs it)")
-		}
-		t.Skip("node is not installed (make deps installs it)")
-	}
+	testkit.Need(t, "node") // go_js_wasm_exec runs the WebAssembly side with it
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "train.test.wasm")
 	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "test", "-c", "-o", bin, ".")
