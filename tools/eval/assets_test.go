@@ -16,7 +16,9 @@ import (
 	"testing/fstest"
 
 	"z80ulm/emu"
+	"z80ulm/internal/testkit"
 	"z80ulm/model"
+	"z80ulm/tools/gendata/knowledge"
 	"z80ulm/tools/pack/gen"
 )
 
@@ -85,11 +87,20 @@ func chatTail(t *testing.T, com []byte, tail string, lines ...string) ([]string,
 	return gen.Replies(res.Output), string(res.Output)
 }
 
-// The transcripts of SPEC.md section 1, exactly, from the .COM files.
+// seed splits a seed transcript into its questions and replies.
+func seed(qas []testkit.QA) (questions, replies []string) {
+	for _, qa := range qas {
+		questions, replies = append(questions, qa.Q), append(replies, qa.A)
+	}
+	return questions, replies
+}
+
+// The seed transcripts (docs/DESIGN.md, section 1), exactly, from the .COM
+// files.
 func TestSeedTranscripts(t *testing.T) {
 	guess := read(t, "GUESS.COM")
-	got, out := chatTail(t, guess, " @ELEPHANT", "is it alive", "is it big", "does it have a trunk", "is it grey", "elephant")
-	want := []string{"YES", "YES", "YES", "MAYBE", "WIN"}
+	qs, want := seed(testkit.GuessSeed)
+	got, out := chatTail(t, guess, " @ELEPHANT", qs...)
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("GUESS: replies %q, want %q\n%s", got, want, out)
 	}
@@ -98,8 +109,8 @@ func TestSeedTranscripts(t *testing.T) {
 	}
 
 	chatCOM := read(t, "CHAT.COM")
-	got, out = chat(t, chatCOM, "hello", "are you a robot", "do you dream")
-	want = []string{"HI", "YES", "MAYBE"}
+	qs, want = seed(testkit.ChatSeed)
+	got, out = chat(t, chatCOM, qs...)
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("CHAT: replies %q, want %q\n%s", got, want, out)
 	}
@@ -141,16 +152,6 @@ func TestPackReproducesCOM(t *testing.T) {
 	}
 }
 
-// heldoutKey mirrors gendata's HeldoutKey: one question whatever its
-// spacing, case and end punctuation.
-func heldoutKey(s string) string {
-	s = strings.Join(strings.Fields(strings.ToLower(s)), " ")
-	for _, p := range []string{"?", "!", ",", "."} {
-		s = strings.ReplaceAll(s, " "+p, p)
-	}
-	return strings.TrimRight(s, "?!. ")
-}
-
 // No held-out question is in the training data, in any spelling gendata
 // would treat as the same question; and the committed training lines are
 // what gendata makes from the knowledge file.
@@ -166,13 +167,24 @@ func TestHeldoutNotInTraining(t *testing.T) {
 		}
 		trained := map[string]model.Pair{}
 		for _, tp := range train {
-			trained[heldoutKey(tp.Input)] = tp
+			trained[knowledge.HeldoutKey(tp.Input)] = tp
 		}
 		for _, h := range held {
-			if tp, ok := trained[heldoutKey(h.Input)]; ok {
+			if tp, ok := trained[knowledge.HeldoutKey(h.Input)]; ok {
 				t.Errorf("%s:%d: held-out %q is trained as %q at %s:%d", h.File, h.Line, h.Input, tp.Input, tp.File, tp.Line)
 			}
 		}
+	}
+}
+
+// gendata runs tools/gendata from the repository root with the seed and
+// the paths the Makefile gives it (it writes them into its headers).
+func gendata(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"run", "./tools/gendata", "-q", "-seed", "1"}, args...)...)
+	cmd.Dir = "../.."
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gendata %s: %v\n%s", strings.Join(args, " "), err, msg)
 	}
 }
 
@@ -182,13 +194,7 @@ func TestTrainingDataReproducible(t *testing.T) {
 	}
 	for _, p := range programs {
 		out := filepath.Join(t.TempDir(), "train.txt")
-		// Paths as the Makefile gives them (gendata writes them into its header).
-		cmd := exec.Command("go", "run", "./tools/gendata", "-q", "-seed", "1",
-			"-knowledge", "assets/"+p.knowledge, "-heldout", "assets/"+strings.ReplaceAll(p.heldout, ",", ",assets/"), "-o", out)
-		cmd.Dir = "../.."
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: gendata: %v\n%s", p.name, err, msg)
-		}
+		gendata(t, "-knowledge", "assets/"+p.knowledge, "-heldout", "assets/"+strings.ReplaceAll(p.heldout, ",", ",assets/"), "-o", out)
 		got, _ := os.ReadFile(out)
 		if !bytes.Equal(got, read(t, p.train)) {
 			t.Errorf("%s: gendata makes other lines than the committed %s (run make assets)", p.name, p.train)

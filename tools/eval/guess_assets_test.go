@@ -9,11 +9,11 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"z80ulm/internal/testkit"
 	"z80ulm/model"
 	"z80ulm/tools/gendata/knowledge"
 )
@@ -33,25 +33,12 @@ func guessSecrets(t *testing.T) []string {
 	return names
 }
 
-// seedTranscript is the seed documents' 20-questions transcript (ELEPHANT).
-var seedTranscript = []model.Pair{
-	{Input: "is it alive", Response: "YES"}, {Input: "is it big", Response: "YES"},
-	{Input: "does it have a trunk", Response: "YES"}, {Input: "is it grey", Response: "MAYBE"},
-	{Input: "elephant", Response: "WIN"},
-}
-
 func TestGuessTrainingReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs tools/gendata")
 	}
 	out := t.TempDir()
-	// Paths as the Makefile gives them (gendata writes them into its headers).
-	cmd := exec.Command("go", "run", "./tools/gendata", "-q", "-seed", "1", "-bank", "assets/guess/bank.txt",
-		"-secrets", "assets/guess/secrets", "-heldout-dir", "assets/guess/heldout", "-o", out)
-	cmd.Dir = "../.."
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gendata: %v\n%s", err, msg)
-	}
+	gendata(t, "-bank", "assets/guess/bank.txt", "-secrets", "assets/guess/secrets", "-heldout-dir", "assets/guess/heldout", "-o", out)
 	for _, s := range guessSecrets(t) {
 		got, _ := os.ReadFile(filepath.Join(out, s+".txt"))
 		if !bytes.Equal(got, read(t, "guess/train/"+s+".txt")) {
@@ -89,9 +76,9 @@ func TestGuessHeldoutNotTrained(t *testing.T) {
 			}
 		}
 		if s == "ELEPHANT" {
-			for _, q := range seedTranscript {
-				if p, ok := trained[q.Input]; !ok || p.Response != q.Response {
-					t.Errorf("ELEPHANT: seed question %q is not trained as %s (%+v)", q.Input, q.Response, p)
+			for _, q := range testkit.GuessSeed {
+				if p, ok := trained[q.Q]; !ok || p.Response != q.A {
+					t.Errorf("ELEPHANT: seed question %q is not trained as %s (%+v)", q.Q, q.A, p)
 				}
 			}
 		}
@@ -124,9 +111,9 @@ func TestGuessModels(t *testing.T) {
 		if s != "ELEPHANT" {
 			continue
 		}
-		for _, q := range seedTranscript {
-			if got := m.Generate(q.Input); got != q.Response {
-				t.Errorf("ELEPHANT: %q -> %q, want %q", q.Input, got, q.Response)
+		for _, q := range testkit.GuessSeed {
+			if got := m.Generate(q.Q); got != q.A {
+				t.Errorf("ELEPHANT: %q -> %q, want %q", q.Q, got, q.A)
 			}
 		}
 	}
