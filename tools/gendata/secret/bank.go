@@ -226,8 +226,8 @@ func (b *Bank) scale(s knowledge.Statement) []error {
 	var errs []error
 	for _, it := range s.Body {
 		k := strings.LastIndexByte(it, ' ')
-		v, err := strconv.ParseFloat(it[k+1:], 64)
-		if k < 0 || err != nil || !(v > 0) || math.IsInf(v, 0) {
+		v, ok := measure(it[k+1:])
+		if k < 0 || !ok {
 			errs = append(errs, s.Errorf("scale %q: %q: want a thing and its value above 0 (\"cat 0.5\")", sc.Name, it))
 			continue
 		}
@@ -235,6 +235,13 @@ func (b *Bank) scale(s knowledge.Statement) []error {
 	}
 	b.Scales = append(b.Scales, sc)
 	return errs
+}
+
+// measure reads a value on a scale (the bank's things, a sheet's secret):
+// a finite number above 0.
+func measure(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && v > 0 && !math.IsInf(v, 0)
 }
 
 // scaleNamed returns the scale called name, or nil.

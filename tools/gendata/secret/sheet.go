@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"path"
-	"strconv"
 	"strings"
 
 	"z80ulm/model"
@@ -145,8 +143,8 @@ func ParseSheet(r io.Reader, name string, b *Bank) (*Sheet, []error) {
 				sh.Misspelled = f.Items
 			}
 		case b.scaleNamed(key) != nil:
-			v, err := strconv.ParseFloat(strings.Join(s.Body, " "), 64)
-			if err != nil || !(v > 0) || math.IsInf(v, 0) || len(s.Body) != 1 {
+			v, ok := measure(strings.Join(s.Body, " "))
+			if !ok || len(s.Body) != 1 {
 				fail("%s: want a number above 0 (the bank's scale %q says its unit)", key, key)
 				continue
 			}
