@@ -125,7 +125,7 @@ func TestGuessModels(t *testing.T) {
 // worse retraining; the goals (97 % far, 95 % near) are what make
 // eval reports against. By distance most questions of both files are near
 // (section 6.6), so a secret's far count is too small for a floor of its own.
-const guessFloor = 92
+const guessFloor = 95
 
 func TestGuessHeldout(t *testing.T) {
 	if testing.Short() {
