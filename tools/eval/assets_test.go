@@ -53,13 +53,40 @@ func (p program) held(t *testing.T) []model.Pair {
 	t.Helper()
 	var held []model.Pair
 	for _, f := range strings.Split(p.heldout, ",") {
-		ps, errs := model.ParsePairs(bytes.NewReader(read(t, f)), f)
-		if len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
-		held = append(held, ps...)
+		held = append(held, pairs(t, f)...)
 	}
 	return held
+}
+
+// pairs reads the input|response lines of an assets file.
+func pairs(t *testing.T, rel string) []model.Pair {
+	t.Helper()
+	ps, errs := model.ParsePairs(bytes.NewReader(read(t, rel)), rel)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	return ps
+}
+
+// byHeldoutKey indexes training lines by knowledge.HeldoutKey: one
+// question whatever its spacing, case and end punctuation.
+func byHeldoutKey(train []model.Pair) map[string]model.Pair {
+	trained := map[string]model.Pair{}
+	for _, p := range train {
+		trained[knowledge.HeldoutKey(p.Input)] = p
+	}
+	return trained
+}
+
+// checkNotTrained fails for every held-out question that trained asks in a
+// spelling gendata treats as the same question.
+func checkNotTrained(t *testing.T, trained map[string]model.Pair, held []model.Pair) {
+	t.Helper()
+	for _, h := range held {
+		if tp, ok := trained[knowledge.HeldoutKey(h.Input)]; ok {
+			t.Errorf("%s:%d: held-out %q is trained as %q at %s:%d", h.File, h.Line, h.Input, tp.Input, tp.File, tp.Line)
+		}
+	}
 }
 
 func read(t *testing.T, rel string) []byte {
@@ -157,23 +184,11 @@ func TestPackReproducesCOM(t *testing.T) {
 // what gendata makes from the knowledge file.
 func TestHeldoutNotInTraining(t *testing.T) {
 	for _, p := range programs {
-		train, errs := model.ParsePairs(bytes.NewReader(read(t, p.train)), p.train)
-		if len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
 		held := p.held(t)
 		if len(held) < 100 {
 			t.Errorf("%s: only %d held-out questions", p.name, len(held))
 		}
-		trained := map[string]model.Pair{}
-		for _, tp := range train {
-			trained[knowledge.HeldoutKey(tp.Input)] = tp
-		}
-		for _, h := range held {
-			if tp, ok := trained[knowledge.HeldoutKey(h.Input)]; ok {
-				t.Errorf("%s:%d: held-out %q is trained as %q at %s:%d", h.File, h.Line, h.Input, tp.Input, tp.File, tp.Line)
-			}
-		}
+		checkNotTrained(t, byHeldoutKey(pairs(t, p.train)), held)
 	}
 }
 

@@ -5,7 +5,6 @@ package main
 // at their floors, only known replies to anything typed, and the speed.
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,10 +34,7 @@ func chatAssets(t *testing.T) (com []byte, m *model.Model, train []model.Pair, n
 	if err != nil {
 		t.Fatal(err)
 	}
-	train, errs := model.ParsePairs(bytes.NewReader(read(t, "chat/train.txt")), "chat/train.txt")
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
-	}
+	train = pairs(t, "chat/train.txt")
 	var inputs []string
 	for _, p := range train {
 		inputs = append(inputs, p.Input)

@@ -15,7 +15,6 @@ import (
 
 	"z80ulm/internal/testkit"
 	"z80ulm/model"
-	"z80ulm/tools/gendata/knowledge"
 )
 
 // guessSecrets are the shipped secrets: one sheet, one training file and
@@ -52,28 +51,14 @@ func TestGuessTrainingReproducible(t *testing.T) {
 // seed transcript's questions are trained with their answers.
 func TestGuessHeldoutNotTrained(t *testing.T) {
 	for _, s := range guessSecrets(t) {
-		train, errs := model.ParsePairs(bytes.NewReader(read(t, "guess/train/"+s+".txt")), s)
-		if len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
-		trained := map[string]model.Pair{}
-		for _, p := range train {
-			trained[knowledge.HeldoutKey(p.Input)] = p
-		}
+		trained := byHeldoutKey(pairs(t, "guess/train/"+s+".txt"))
 		for _, set := range []string{"far", "dev", "near"} {
 			rel := "guess/heldout/" + set + "/" + s + ".txt"
-			held, errs := model.ParsePairs(bytes.NewReader(read(t, rel)), rel)
-			if len(errs) > 0 {
-				t.Fatal(errs[0])
-			}
+			held := pairs(t, rel)
 			if len(held) < 40 {
 				t.Errorf("%s: only %d questions", rel, len(held))
 			}
-			for _, h := range held {
-				if p, ok := trained[knowledge.HeldoutKey(h.Input)]; ok {
-					t.Errorf("%s:%d: held-out %q is trained as %q (line %d)", rel, h.Line, h.Input, p.Input, p.Line)
-				}
-			}
+			checkNotTrained(t, trained, held)
 		}
 		if s == "ELEPHANT" {
 			for _, q := range testkit.GuessSeed {
